@@ -1,0 +1,60 @@
+/*
+ * ingest: lines to model. Owns a parser, resolves each line's time (year
+ * inference against a reference time), skips model work before --since
+ * while keeping session openings, and feeds the model. Both the batch
+ * reader and the follower go through here, so they give the same model.
+ */
+#ifndef SFTPTOP_INGEST_H
+#define SFTPTOP_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model.h"
+
+/* Longest line handed to the parser; longer lines are counted unparsed. */
+#define INGEST_MAX_LINE 65536
+
+struct ingest_opts {
+	int year;               /* --year: 0 = infer */
+	bool has_since;
+	int64_t since;          /* wall µs */
+};
+
+struct ingest;
+
+struct ingest *ingest_new(struct model *m, const struct ingest_opts *opts);
+void ingest_free(struct ingest *in);
+
+/*
+ * Reference for year inference (wall µs): the file's mtime when reading a
+ * file, now when following. Lines more than a day after it get the year before.
+ */
+void ingest_set_reference(struct ingest *in, int64_t ref_wall);
+
+/* One line without its newline. */
+void ingest_line(struct ingest *in, const char *line, size_t len);
+
+/*
+ * Split buf into lines and ingest the complete ones; returns the bytes used
+ * (the tail after the last newline is left for the caller to complete). With
+ * final, the tail is ingested too.
+ */
+size_t ingest_buffer(struct ingest *in, const char *buf, size_t len, bool final);
+
+/*
+ * Parse a line only as far as its time, for merging files by time: returns
+ * true and the UTC-comparable µs when the line has a recognisable header.
+ */
+bool ingest_line_time(struct ingest *in, const char *line, size_t len, int64_t *utc_us);
+
+/*
+ * Read whole files (plain or .gz) into the model, merged by time when there
+ * are several ("-" = stdin). Returns 0, or -1 after printing one line on
+ * stderr naming the file and what to do.
+ */
+int ingest_files(struct ingest *in, const char *const *paths, size_t n);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * strtab: interned byte strings. Each distinct string is stored once and
+ * named by a 32-bit id; id 0 is "no string". Strings may contain any byte,
+ * NUL included; strtab_get also NUL-terminates them for convenience.
+ * Ids stay valid for the life of the table.
+ */
+#ifndef SFTPTOP_STRTAB_H
+#define SFTPTOP_STRTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint32_t str_id;
+
+struct strtab;
+
+struct strtab *strtab_new(void);
+void strtab_free(struct strtab *t);
+
+/* The id of s (len bytes), adding it when new. len 0 gives a real id for "". */
+str_id strtab_intern(struct strtab *t, const char *s, size_t len);
+/* The id of s when it is already in the table, else 0. */
+str_id strtab_find(const struct strtab *t, const char *s, size_t len);
+/* The bytes of id (NUL-terminated); "" for 0. *len gets the length when non-NULL. */
+const char *strtab_get(const struct strtab *t, str_id id, size_t *len);
+/* Number of strings, and bytes used by the table (for the memory figures). */
+size_t strtab_count(const struct strtab *t);
+size_t strtab_bytes(const struct strtab *t);
+
+#endif
