@@ -56,20 +56,22 @@ enum {
 };
 
 /*
- * One event: 32 bytes. arg depends on op:
- *   rename, posix-rename, symlink, hardlink: str id of the second path ("to")
- *   open, mkdir: mode;  set: mode (SET_MODE) or index into the number pool
- *   (SET_SIZE: 1 number; SET_OWNER: uid, gid) or str id (SET_MODTIME text);
- *   close, forced-close: index of (bytes read, bytes written) in the number pool;
- *   version: the version;  users-groups-by-id: pool index of (users, groups);
- *   refused: str id of the reason ("read-only", "denylisted", "non-allowlisted");
- *   error, fatal: str id of the message.
- * path is the str id of the (real) path, or 0; for refused, the request name.
+ * One event: 32 bytes. file is the id of the file its path names (see
+ * model_file(); its path string is model_file(m, file)->path), or
+ * MODEL_NONE. arg depends on op:
+ *   rename, posix-rename, symlink, hardlink: file id of the second path ("to")
+ *   open, mkdir: mode;  version: the version;
+ *   set: mode (SET_MODE), str id of the modtime text (SET_MODTIME), or an
+ *   index into the number pool (SET_SIZE: size; SET_OWNER: uid, gid);
+ *   close, forced-close: pool index of (bytes read, bytes written);
+ *   users-groups-by-id: pool index of (users, groups);
+ *   refused: str id of the request name;  error, fatal: str id of the message.
+ * Use model_event_num() for pool numbers and model_event_reason() for refusals.
  */
 struct model_event {
 	int64_t t;          /* wall µs (ltime.h) */
 	uint32_t sess;
-	str_id path;
+	uint32_t file;      /* file id or MODEL_NONE */
 	uint32_t arg;
 	uint32_t next;      /* next event of the same session, or MODEL_NONE */
 	uint8_t op;         /* enum op */
@@ -77,7 +79,8 @@ struct model_event {
 	uint8_t dkind;      /* enum destr_kind */
 	uint8_t bits;       /* EV_* */
 	uint8_t zone;       /* ltime zone index */
-	uint8_t pad[3];
+	uint8_t reason;     /* refused: 0 other, 1 read-only, 2 denylisted, 3 non-allowlisted */
+	uint8_t pad[2];
 };
 
 struct model_session {
@@ -153,6 +156,8 @@ const char *model_str(const struct model *m, str_id id, size_t *len);
  * sessions and events. Never fails: anything inconsistent is counted.
  */
 void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone);
+/* Count a line without adding anything (e.g. an sftp line before --since). */
+void model_count(struct model *m, enum parse_class cls);
 /* Count a line that never reached the parser (e.g. too long); keeps a copy for inspection. */
 void model_add_unparsed(struct model *m, const char *line, size_t len);
 
@@ -167,10 +172,15 @@ const struct model_event *model_event(const struct model *m, uint32_t id);
 const struct model_file *model_file(const struct model *m, uint32_t id);
 const struct model_stats *model_stats(const struct model *m);
 
-/* File of an event's path / its "to" path (MODEL_NONE when none). */
-uint32_t model_event_file(const struct model *m, uint32_t ev);
+/* The path of an event ("" when none) and its second path ("to", "" when none). */
+const char *model_event_path(const struct model *m, uint32_t ev, size_t *len);
+const char *model_event_to(const struct model *m, uint32_t ev, size_t *len);
+/* File id of the "to" path (MODEL_NONE when none). */
 uint32_t model_event_file2(const struct model *m, uint32_t ev);
+/* Next event with the same file (by path), MODEL_NONE at the end. */
 uint32_t model_event_next_file(const struct model *m, uint32_t ev);
+/* Refusal reason text: "read-only", "denylisted", "non-allowlisted" or "". */
+const char *model_event_reason(const struct model *m, uint32_t ev);
 /* Failure text of a failed event ("" when not failed). */
 const char *model_event_status(const struct model *m, uint32_t ev);
 /* Pool numbers: close bytes (read, written), set size, set owner (uid, gid), users-groups. */

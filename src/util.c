@@ -34,6 +34,18 @@ noreturn void util_fatal(int status, const char *fmt, ...)
 	exit(status);
 }
 
+void util_fatal_message(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("sftptop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 static noreturn void oom(size_t size)
 {
 	util_fatal(1, "out of memory (wanted %zu bytes)", size);

@@ -25,6 +25,9 @@ void util_set_fatal_hook(void (*hook)(void));
 noreturn void util_fatal(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Print "sftptop: MESSAGE" on stderr and carry on (for errors the caller handles). */
+void util_fatal_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* 64-bit hash of a byte string (FNV-1a variant, good enough for interning). */
 uint64_t util_hash(const void *data, size_t len);
 

@@ -1,0 +1,1007 @@
+/*
+ * model: the sessions, files and events of a log, built one parsed line at
+ * a time. All records live in growable arrays named by 32-bit ids; lookups
+ * go through small open-addressing hash tables (session key -> current
+ * session, (host, path) -> file, failed event -> status text, session x
+ * file pairs for "files touched").
+ *
+ * A request's outcome is known only from the next line of its session
+ * ("sent status X" on failure, nothing on success), so its effects on file
+ * existence are applied at once and undone when a status says it failed.
+ */
+#include "model.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum { EX_UNKNOWN, EX_YES, EX_NO };
+
+/* What a pending request changed, to undo when it fails. */
+struct pending {
+	uint32_t file[2];
+	uint8_t prev[2];
+};
+
+struct skey {
+	str_id host, prog;
+	uint32_t pid;
+	uint32_t sess;     /* MODEL_NONE = empty slot */
+};
+
+struct fkey {
+	str_id host, path;
+	uint32_t file;     /* MODEL_NONE = empty slot */
+};
+
+struct link {
+	uint32_t ev, next;
+};
+
+struct u32map {          /* uint32 -> uint32, key UINT32_MAX = empty */
+	uint32_t *k, *v;
+	size_t n, cap;
+};
+
+struct u64set {          /* 0 = empty */
+	uint64_t *k;
+	size_t n, cap;
+};
+
+struct unparsed {
+	char *line;
+	size_t len;
+	uint64_t no;
+};
+
+struct model {
+	struct strtab *st;
+	struct ltime_zones *zones;
+
+	struct model_event *ev;
+	uint32_t *fnext;
+	size_t nev, capev;
+
+	struct model_session *sess;
+	struct pending *pend;
+	size_t nsess, capsess;
+	struct skey *skeys;
+	size_t nskeys;        /* power of two */
+	size_t skeys_used;
+
+	struct model_file *files;
+	size_t nfiles, capfiles;
+	struct fkey *fkeys;
+	size_t nfkeys, fkeys_used;
+
+	struct link *links;
+	size_t nlinks, caplinks;
+
+	uint64_t *nums;
+	size_t nnums, capnums;
+
+	struct u32map status;
+	struct u64set touched;
+
+	struct unparsed unp[MODEL_UNPARSED_KEEP];
+	size_t unp_next, unp_count;
+
+	struct model_stats stats;
+	struct model_hooks hooks;
+
+	char **chroot_glob, **chroot_pat;
+	size_t nchroot;
+	char *pathbuf;
+	size_t pathcap;
+
+	/* one-entry caches: most lines come from one host and one program */
+	char host_cache[256];
+	size_t host_cache_len;
+	str_id host_cache_id;
+	char prog_cache[64];
+	size_t prog_cache_len;
+	str_id prog_cache_id;
+};
+
+/* ---- small hash tables ---- */
+
+static uint32_t mix32(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+static void u32map_put(struct u32map *m, uint32_t key, uint32_t val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 64;
+		uint32_t *nk = xmalloc(ncap * sizeof(*nk)), *nv = xmalloc(ncap * sizeof(*nv));
+		memset(nk, 0xff, ncap * sizeof(*nk));
+		for (size_t i = 0; i < m->cap; i++) {
+			if (m->k[i] == UINT32_MAX)
+				continue;
+			size_t j = mix32(m->k[i]) & (ncap - 1);
+			while (nk[j] != UINT32_MAX)
+				j = (j + 1) & (ncap - 1);
+			nk[j] = m->k[i];
+			nv[j] = m->v[i];
+		}
+		free(m->k);
+		free(m->v);
+		m->k = nk;
+		m->v = nv;
+		m->cap = ncap;
+	}
+	size_t j = mix32(key) & (m->cap - 1);
+	while (m->k[j] != UINT32_MAX && m->k[j] != key)
+		j = (j + 1) & (m->cap - 1);
+	if (m->k[j] == UINT32_MAX)
+		m->n++;
+	m->k[j] = key;
+	m->v[j] = val;
+}
+
+static bool u32map_get(const struct u32map *m, uint32_t key, uint32_t *val)
+{
+	if (m->cap == 0)
+		return false;
+	size_t j = mix32(key) & (m->cap - 1);
+	while (m->k[j] != UINT32_MAX) {
+		if (m->k[j] == key) {
+			*val = m->v[j];
+			return true;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	return false;
+}
+
+/* Adds key (never 0); returns true when it was new. */
+static bool u64set_add(struct u64set *s, uint64_t key)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 256;
+		uint64_t *nk = xcalloc(ncap, sizeof(*nk));
+		for (size_t i = 0; i < s->cap; i++) {
+			if (s->k[i] == 0)
+				continue;
+			size_t j = mix32(s->k[i]) & (ncap - 1);
+			while (nk[j] != 0)
+				j = (j + 1) & (ncap - 1);
+			nk[j] = s->k[i];
+		}
+		free(s->k);
+		s->k = nk;
+		s->cap = ncap;
+	}
+	size_t j = mix32(key) & (s->cap - 1);
+	while (s->k[j] != 0) {
+		if (s->k[j] == key)
+			return false;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->k[j] = key;
+	s->n++;
+	return true;
+}
+
+/* ---- session and file keys ---- */
+
+static size_t skey_slot(const struct model *m, str_id host, str_id prog, uint32_t pid)
+{
+	size_t mask = m->nskeys - 1;
+	size_t j = mix32(((uint64_t)host << 40) ^ ((uint64_t)prog << 24) ^ pid) & mask;
+
+	while (m->skeys[j].sess != MODEL_NONE &&
+	       !(m->skeys[j].host == host && m->skeys[j].prog == prog && m->skeys[j].pid == pid))
+		j = (j + 1) & mask;
+	return j;
+}
+
+static void skeys_grow(struct model *m)
+{
+	size_t old = m->nskeys;
+	struct skey *o = m->skeys;
+
+	m->nskeys = old ? old * 2 : 1024;
+	m->skeys = xmalloc(m->nskeys * sizeof(*m->skeys));
+	for (size_t i = 0; i < m->nskeys; i++)
+		m->skeys[i].sess = MODEL_NONE;
+	for (size_t i = 0; i < old; i++)
+		if (o[i].sess != MODEL_NONE)
+			m->skeys[skey_slot(m, o[i].host, o[i].prog, o[i].pid)] = o[i];
+	free(o);
+}
+
+static size_t fkey_slot(const struct model *m, str_id host, str_id path)
+{
+	size_t mask = m->nfkeys - 1;
+	size_t j = mix32(((uint64_t)host << 32) | path) & mask;
+
+	while (m->fkeys[j].file != MODEL_NONE && !(m->fkeys[j].host == host && m->fkeys[j].path == path))
+		j = (j + 1) & mask;
+	return j;
+}
+
+static void fkeys_grow(struct model *m)
+{
+	size_t old = m->nfkeys;
+	struct fkey *o = m->fkeys;
+
+	m->nfkeys = old ? old * 2 : 4096;
+	m->fkeys = xmalloc(m->nfkeys * sizeof(*m->fkeys));
+	for (size_t i = 0; i < m->nfkeys; i++)
+		m->fkeys[i].file = MODEL_NONE;
+	for (size_t i = 0; i < old; i++)
+		if (o[i].file != MODEL_NONE)
+			m->fkeys[fkey_slot(m, o[i].host, o[i].path)] = o[i];
+	free(o);
+}
+
+/* ---- life cycle ---- */
+
+struct model *model_new(const struct model_opts *opts)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+
+	m->st = strtab_new();
+	m->zones = ltime_zones_new();
+	skeys_grow(m);
+	fkeys_grow(m);
+	if (opts != NULL && opts->nchroot > 0) {
+		m->nchroot = opts->nchroot;
+		m->chroot_glob = xcalloc(opts->nchroot, sizeof(char *));
+		m->chroot_pat = xcalloc(opts->nchroot, sizeof(char *));
+		for (size_t i = 0; i < opts->nchroot; i++) {
+			const char *r = opts->chroot[i];
+			const char *eq = strchr(r, '=');
+			if (eq != NULL && r[0] != '/') {
+				m->chroot_glob[i] = xstrndup(r, (size_t)(eq - r));
+				m->chroot_pat[i] = xstrdup(eq + 1);
+			} else {
+				m->chroot_glob[i] = xstrdup("*");
+				m->chroot_pat[i] = xstrdup(r);
+			}
+		}
+	}
+	m->host_cache_id = m->prog_cache_id = 0;
+	m->host_cache_len = m->prog_cache_len = SIZE_MAX;
+	return m;
+}
+
+void model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	strtab_free(m->st);
+	ltime_zones_free(m->zones);
+	free(m->ev);
+	free(m->fnext);
+	free(m->sess);
+	free(m->pend);
+	free(m->skeys);
+	free(m->files);
+	free(m->fkeys);
+	free(m->links);
+	free(m->nums);
+	free(m->status.k);
+	free(m->status.v);
+	free(m->touched.k);
+	for (size_t i = 0; i < MODEL_UNPARSED_KEEP; i++)
+		free(m->unp[i].line);
+	for (size_t i = 0; i < m->nchroot; i++) {
+		free(m->chroot_glob[i]);
+		free(m->chroot_pat[i]);
+	}
+	free(m->chroot_glob);
+	free(m->chroot_pat);
+	free(m->pathbuf);
+	free(m);
+}
+
+void model_set_hooks(struct model *m, const struct model_hooks *hooks)
+{
+	if (hooks != NULL)
+		m->hooks = *hooks;
+	else
+		memset(&m->hooks, 0, sizeof(m->hooks));
+}
+
+struct strtab *model_strings(struct model *m) { return m->st; }
+const struct strtab *model_cstrings(const struct model *m) { return m->st; }
+struct ltime_zones *model_zones(struct model *m) { return m->zones; }
+const struct ltime_zones *model_czones(const struct model *m) { return m->zones; }
+
+const char *model_str(const struct model *m, str_id id, size_t *len)
+{
+	return strtab_get(m->st, id, len);
+}
+
+/* ---- helpers for model_add ---- */
+
+static str_id cached(struct model *m, struct parse_str s, char *cache, size_t cachesize, size_t *clen, str_id *cid)
+{
+	if (s.len == *clen && memcmp(s.p, cache, s.len) == 0)
+		return *cid;
+	*cid = strtab_intern(m->st, s.p, s.len);
+	if (s.len <= cachesize) {
+		memcpy(cache, s.p, s.len);
+		*clen = s.len;
+	} else {
+		*clen = SIZE_MAX;
+	}
+	return *cid;
+}
+
+static uint32_t new_session(struct model *m, str_id host, str_id prog, uint32_t pid, int64_t wall)
+{
+	struct model_session *s;
+	uint32_t id = (uint32_t)m->nsess;
+	size_t cap = m->capsess;
+
+	if (m->nsess == m->capsess) {
+		xgrow(&m->sess, &m->capsess, m->nsess + 1, sizeof(*m->sess));
+		m->pend = xrealloc(m->pend, m->capsess * sizeof(*m->pend));
+	}
+	(void)cap;
+	s = &m->sess[m->nsess++];
+	memset(s, 0, sizeof(*s));
+	s->host = host;
+	s->prog = prog;
+	s->pid = pid;
+	s->state = SS_OPEN;
+	s->first = s->last = wall;
+	s->first_ev = s->last_ev = s->last_request = MODEL_NONE;
+	m->pend[id].file[0] = m->pend[id].file[1] = MODEL_NONE;
+
+	size_t j = skey_slot(m, host, prog, pid);
+	if (m->skeys[j].sess == MODEL_NONE)
+		m->skeys_used++;
+	m->skeys[j] = (struct skey){ host, prog, pid, id };
+	if (m->skeys_used * 2 > m->nskeys)
+		skeys_grow(m);
+	return id;
+}
+
+static uint32_t current_session(const struct model *m, str_id host, str_id prog, uint32_t pid)
+{
+	return m->skeys[skey_slot(m, host, prog, pid)].sess;
+}
+
+static void hook_session(struct model *m, uint32_t s, enum model_change what)
+{
+	if (m->hooks.session != NULL)
+		m->hooks.session(m->hooks.ctx, s, what);
+}
+
+static void lose(struct model *m, uint32_t s, uint8_t flag)
+{
+	if (m->sess[s].state != SS_OPEN)
+		return;
+	m->sess[s].state = SS_LOST;
+	m->sess[s].flags |= flag;
+	hook_session(m, s, MC_LOST);
+}
+
+void model_mark_lost(struct model *m, uint32_t sess)
+{
+	if (sess < m->nsess)
+		lose(m, sess, 0);
+}
+
+/* Map a logged path to the server path by the session's --chroot rule. */
+static struct parse_str real_path(struct model *m, const struct model_session *s, struct parse_str p)
+{
+	const char *user;
+	size_t ulen;
+
+	if (m->nchroot == 0 || s->user == 0 || p.len == 0 || p.p[0] != '/')
+		return p;
+	user = strtab_get(m->st, s->user, &ulen);
+	for (size_t i = 0; i < m->nchroot; i++) {
+		if (fnmatch(m->chroot_glob[i], user, 0) != 0)
+			continue;
+		const char *pat = m->chroot_pat[i];
+		size_t need = strlen(pat) + ulen * 4 + p.len + 1, o = 0;
+		xgrow(&m->pathbuf, &m->pathcap, need, 1);
+		for (const char *c = pat; *c != '\0'; c++) {
+			if (c[0] == '%' && c[1] == 'u') {
+				memcpy(m->pathbuf + o, user, ulen);
+				o += ulen;
+				c++;
+			} else if (c[0] == '%' && c[1] == '%') {
+				m->pathbuf[o++] = '%';
+				c++;
+			} else {
+				m->pathbuf[o++] = *c;
+			}
+		}
+		while (o > 0 && m->pathbuf[o - 1] == '/')
+			o--;
+		memcpy(m->pathbuf + o, p.p, p.len);
+		o += p.len;
+		return (struct parse_str){ m->pathbuf, o };
+	}
+	return p;
+}
+
+static uint32_t file_for(struct model *m, const struct model_session *s, struct parse_str path)
+{
+	struct parse_str rp = real_path(m, s, path);
+	str_id pid = strtab_intern(m->st, rp.p, rp.len);
+	size_t j = fkey_slot(m, s->host, pid);
+	struct model_file *f;
+
+	if (m->fkeys[j].file != MODEL_NONE)
+		return m->fkeys[j].file;
+	xgrow(&m->files, &m->capfiles, m->nfiles + 1, sizeof(*m->files));
+	f = &m->files[m->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->host = s->host;
+	f->path = pid;
+	f->first_ev = f->last_ev = f->first_link = MODEL_NONE;
+	m->fkeys[j] = (struct fkey){ s->host, pid, (uint32_t)m->nfiles };
+	m->fkeys_used++;
+	if (m->fkeys_used * 2 > m->nfkeys)
+		fkeys_grow(m);
+	return (uint32_t)m->nfiles++;
+}
+
+static uint32_t pool(struct model *m, uint64_t a, uint64_t b)
+{
+	xgrow(&m->nums, &m->capnums, m->nnums + 2, sizeof(*m->nums));
+	m->nums[m->nnums] = a;
+	m->nums[m->nnums + 1] = b;
+	m->nnums += 2;
+	return (uint32_t)(m->nnums - 2);
+}
+
+bool model_op_is_noise(enum op op)
+{
+	switch (op) {
+	case OP_VERSION: case OP_OPENDIR: case OP_CLOSEDIR: case OP_FORCED_CLOSEDIR:
+	case OP_STAT: case OP_LSTAT: case OP_REALPATH: case OP_READLINK: case OP_STATVFS:
+	case OP_EXPAND: case OP_HOME: case OP_USERS_GROUPS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void set_exists(struct model *m, struct pending *pd, int slot, uint32_t file, uint8_t state)
+{
+	pd->file[slot] = file;
+	pd->prev[slot] = m->files[file].exists;
+	m->files[file].exists = state;
+}
+
+static void touch(struct model *m, uint32_t s, uint32_t file)
+{
+	if (u64set_add(&m->touched, ((uint64_t)(s + 1) << 32) | file))
+		m->sess[s].nfiles++;
+}
+
+static void destroy(struct model *m, struct model_event *e, uint32_t file, enum destr_kind k)
+{
+	e->dkind = (uint8_t)k;
+	m->sess[e->sess].ndeletions++;
+	m->files[file].ndeletions++;
+	m->stats.deletions++;
+}
+
+static void add_event(struct model *m, const struct parse_result *r, uint32_t s, int64_t wall, uint8_t zone)
+{
+	struct model_session *ss = &m->sess[s];
+	struct pending *pd = &m->pend[s];
+	struct model_event *e;
+	uint32_t id = (uint32_t)m->nev, f1 = MODEL_NONE, f2 = MODEL_NONE;
+
+	if (m->nev == UINT32_MAX - 1)
+		return;   /* 4 billion events: stop growing rather than wrap */
+	if (m->nev == m->capev) {
+		xgrow(&m->ev, &m->capev, m->nev + 1, sizeof(*m->ev));
+		m->fnext = xrealloc(m->fnext, m->capev * sizeof(*m->fnext));
+	}
+	e = &m->ev[m->nev++];
+	memset(e, 0, sizeof(*e));
+	m->fnext[id] = MODEL_NONE;
+	e->t = wall;
+	e->sess = s;
+	e->file = MODEL_NONE;
+	e->arg = 0;
+	e->next = MODEL_NONE;
+	e->op = (uint8_t)r->op;
+	e->zone = zone;
+	if (r->truncated)
+		e->bits |= EV_TRUNCATED;
+	if (model_op_is_noise(r->op))
+		e->bits |= EV_NOISE;
+	pd->file[0] = pd->file[1] = MODEL_NONE;
+
+	if (r->path.len > 0 && !((r->op == OP_CLOSEDIR || r->op == OP_FSYNC) && r->path.len == 6 &&
+	                          memcmp(r->path.p, "(null)", 6) == 0))
+		f1 = file_for(m, ss, r->path);
+	if (r->path2.len > 0 || r->op == OP_RENAME || r->op == OP_POSIX_RENAME || r->op == OP_SYMLINK ||
+	    r->op == OP_HARDLINK) {
+		if (r->path2.len > 0 || !r->truncated)
+			f2 = file_for(m, ss, r->path2);
+	}
+	ss = &m->sess[s];   /* file_for does not move sessions, but keep it obvious */
+	e->file = f1;
+
+	switch (r->op) {
+	case OP_OPEN:
+		e->oflags = (uint8_t)r->oflags;
+		e->arg = r->mode;
+		if (f1 != MODEL_NONE) {
+			if ((r->oflags & OF_TRUNCATE) && m->files[f1].exists == EX_YES)
+				destroy(m, e, f1, DK_OVERWRITTEN);
+			set_exists(m, pd, 0, f1, EX_YES);
+		}
+		break;
+	case OP_CLOSE:
+	case OP_FORCED_CLOSE:
+		e->arg = pool(m, r->n1, r->n2);
+		ss->bytes_read += r->n1;
+		ss->bytes_written += r->n2;
+		if (f1 != MODEL_NONE)
+			set_exists(m, pd, 0, f1, EX_YES);
+		break;
+	case OP_MKDIR:
+		e->arg = r->mode;
+		if (f1 != MODEL_NONE)
+			set_exists(m, pd, 0, f1, EX_YES);
+		break;
+	case OP_STAT:
+	case OP_LSTAT:
+	case OP_READLINK:
+		if (f1 != MODEL_NONE)
+			set_exists(m, pd, 0, f1, EX_YES);
+		break;
+	case OP_REMOVE:
+	case OP_RMDIR:
+		if (f1 != MODEL_NONE) {
+			destroy(m, e, f1, r->op == OP_REMOVE ? DK_REMOVE : DK_RMDIR);
+			set_exists(m, pd, 0, f1, EX_NO);
+		}
+		break;
+	case OP_RENAME:
+	case OP_POSIX_RENAME:
+		e->arg = f2;
+		if (f2 != MODEL_NONE && f2 != f1 && m->files[f2].exists == EX_YES)
+			destroy(m, e, f2, DK_REPLACED);
+		if (f1 != MODEL_NONE)
+			set_exists(m, pd, 0, f1, EX_NO);
+		if (f2 != MODEL_NONE)
+			set_exists(m, pd, 1, f2, EX_YES);
+		break;
+	case OP_SYMLINK:
+	case OP_HARDLINK:
+		e->arg = f2;
+		/* the new name is path for symlink, "to" for hardlink */
+		if (r->op == OP_SYMLINK && f1 != MODEL_NONE)
+			set_exists(m, pd, 0, f1, EX_YES);
+		if (r->op == OP_HARDLINK && f2 != MODEL_NONE)
+			set_exists(m, pd, 1, f2, EX_YES);
+		break;
+	case OP_SET:
+		e->oflags = (uint8_t)r->attr;
+		switch (r->attr) {
+		case SET_SIZE:
+			e->arg = pool(m, r->n1, 0);
+			if (r->n1 == 0 && f1 != MODEL_NONE)
+				destroy(m, e, f1, DK_TRUNCATED);
+			break;
+		case SET_MODE: e->arg = r->mode; break;
+		case SET_MODTIME: e->arg = strtab_intern(m->st, r->text.p, r->text.len); break;
+		case SET_OWNER: e->arg = pool(m, r->n1, r->n2); break;
+		}
+		if (f1 != MODEL_NONE)
+			set_exists(m, pd, 0, f1, EX_YES);
+		break;
+	case OP_VERSION:
+		e->arg = (uint32_t)r->n1;
+		ss->client_version = (uint32_t)r->n1;
+		break;
+	case OP_USERS_GROUPS:
+		e->arg = pool(m, r->n1, r->n2);
+		break;
+	case OP_REFUSED:
+		e->arg = strtab_intern(m->st, r->text.p, r->text.len);
+		if (r->text2.len == 9)
+			e->reason = 1;
+		else if (r->text2.len == 10)
+			e->reason = 2;
+		else if (r->text2.len == 15)
+			e->reason = 3;
+		/* Refusing lines while answering INIT follow the version line directly */
+		if (ss->last_ev != MODEL_NONE &&
+		    (m->ev[ss->last_ev].op == OP_VERSION ||
+		     (m->ev[ss->last_ev].op == OP_REFUSED && (m->ev[ss->last_ev].bits & EV_INIT))))
+			e->bits |= EV_INIT | EV_NOISE;
+		break;
+	case OP_ERROR:
+	case OP_FATAL:
+		e->arg = strtab_intern(m->st, r->text.p, r->text.len);
+		break;
+	default:
+		break;
+	}
+
+	/* chains */
+	if (ss->last_ev != MODEL_NONE)
+		m->ev[ss->last_ev].next = id;
+	else
+		ss->first_ev = id;
+	ss->last_ev = id;
+	ss->nevents++;
+	ss->last = wall;
+	if (!(e->bits & EV_INIT))
+		ss->last_request = id;
+	if (f1 != MODEL_NONE) {
+		struct model_file *f = &m->files[f1];
+		if (f->last_ev != MODEL_NONE)
+			m->fnext[f->last_ev] = id;
+		else
+			f->first_ev = id;
+		f->last_ev = id;
+		f->nevents++;
+		if (!(e->bits & EV_NOISE))
+			touch(m, s, f1);
+	}
+	if (f2 != MODEL_NONE && f2 != f1) {
+		xgrow(&m->links, &m->caplinks, m->nlinks + 1, sizeof(*m->links));
+		m->links[m->nlinks] = (struct link){ id, m->files[f2].first_link };
+		m->files[f2].first_link = (uint32_t)m->nlinks++;
+		touch(m, s, f2);
+	}
+	m->stats.events++;
+	if (m->hooks.event != NULL)
+		m->hooks.event(m->hooks.ctx, id);
+}
+
+static void fail(struct model *m, uint32_t s, const struct parse_result *r)
+{
+	struct model_session *ss = &m->sess[s];
+	struct pending *pd = &m->pend[s];
+	uint32_t id = ss->last_request;
+	struct model_event *e;
+
+	if (id == MODEL_NONE) {
+		m->stats.orphan_status++;
+		return;
+	}
+	e = &m->ev[id];
+	ss->last_request = MODEL_NONE;
+	if (e->bits & EV_FAILED)
+		return;
+	e->bits |= EV_FAILED;
+	u32map_put(&m->status, id, strtab_intern(m->st, r->text.p, r->text.len));
+	ss->nfailures++;
+	m->stats.failures++;
+	if (e->dkind != DK_NONE) {
+		uint32_t f = e->dkind == DK_REPLACED ? e->arg : e->file;
+		e->dkind = DK_NONE;
+		ss->ndeletions--;
+		if (f != MODEL_NONE)
+			m->files[f].ndeletions--;
+		m->stats.deletions--;
+	}
+	for (int i = 1; i >= 0; i--)
+		if (pd->file[i] != MODEL_NONE)
+			m->files[pd->file[i]].exists = pd->prev[i];
+	/* a failed look-up that says "No such file" is news too */
+	if (e->file != MODEL_NONE && r->text.len == 12 && memcmp(r->text.p, "No such file", 12) == 0 &&
+	    (e->op == OP_STAT || e->op == OP_LSTAT || e->op == OP_REMOVE ||
+	     (e->op == OP_OPEN && !(e->oflags & OF_CREATE))))
+		m->files[e->file].exists = EX_NO;
+	pd->file[0] = pd->file[1] = MODEL_NONE;
+	if (m->hooks.status != NULL)
+		m->hooks.status(m->hooks.ctx, id);
+}
+
+static void add_one(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone)
+{
+	str_id host = cached(m, r->host, m->host_cache, sizeof(m->host_cache), &m->host_cache_len, &m->host_cache_id);
+	str_id prog = cached(m, r->prog, m->prog_cache, sizeof(m->prog_cache), &m->prog_cache_len, &m->prog_cache_id);
+	uint32_t s = current_session(m, host, prog, r->pid);
+
+	switch (r->op) {
+	case OP_SESSION_OPEN:
+		if (s != MODEL_NONE)
+			lose(m, s, SF_REPLACED);
+		s = new_session(m, host, prog, r->pid, wall);
+		m->sess[s].user = strtab_intern(m->st, r->text.p, r->text.len);
+		m->sess[s].ip = strtab_intern(m->st, r->text2.p, r->text2.len);
+		m->sess[s].start = wall;
+		m->sess[s].zone_start = zone;
+		hook_session(m, s, MC_OPENED);
+		return;
+	case OP_SESSION_CLOSE: {
+		str_id user = strtab_intern(m->st, r->text.p, r->text.len);
+		if (s != MODEL_NONE && m->sess[s].state == SS_OPEN && m->sess[s].user != 0 && m->sess[s].user != user) {
+			lose(m, s, SF_REPLACED);
+			s = MODEL_NONE;
+		}
+		if (s == MODEL_NONE || m->sess[s].state != SS_OPEN) {
+			s = new_session(m, host, prog, r->pid, wall);
+			m->sess[s].flags |= SF_NO_OPEN;
+		}
+		struct model_session *ss = &m->sess[s];
+		if (ss->user == 0) {
+			ss->user = user;
+			ss->ip = strtab_intern(m->st, r->text2.p, r->text2.len);
+		}
+		ss->end = wall;
+		ss->zone_end = zone;
+		ss->last = wall;
+		ss->state = SS_CLOSED;
+		ss->flags |= SF_HAS_CLOSE;
+		hook_session(m, s, MC_CLOSED);
+		return;
+	}
+	default:
+		break;
+	}
+	if (s == MODEL_NONE || m->sess[s].state != SS_OPEN) {
+		s = new_session(m, host, prog, r->pid, wall);
+		m->sess[s].flags |= SF_NO_OPEN;
+		hook_session(m, s, MC_OPENED);
+	}
+	if (r->op == OP_STATUS) {
+		m->sess[s].last = wall;
+		fail(m, s, r);
+		return;
+	}
+	add_event(m, r, s, wall, zone);
+}
+
+void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone)
+{
+	m->stats.lines++;
+	switch (r->cls) {
+	case PC_SFTP:
+		m->stats.sftp_lines++;
+		for (uint32_t i = 0; i < r->repeat; i++)
+			add_one(m, r, wall, zone);
+		break;
+	case PC_FOREIGN: m->stats.foreign_lines++; break;
+	case PC_DEBUG: m->stats.sftp_lines++; m->stats.debug_lines++; break;
+	case PC_BLANK: m->stats.blank_lines++; break;
+	case PC_UNPARSED: m->stats.unparsed_lines++; break;
+	}
+}
+
+void model_count(struct model *m, enum parse_class cls)
+{
+	struct parse_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.cls = cls;
+	r.repeat = 0;
+	model_add(m, &r, 0, 0);
+}
+
+void model_add_unparsed(struct model *m, const char *line, size_t len)
+{
+	struct unparsed *u = &m->unp[m->unp_next];
+	size_t keep = len > 4096 ? 4096 : len;
+
+	m->stats.lines++;
+	m->stats.unparsed_lines++;
+	u->line = xrealloc(u->line, keep + 1);
+	memcpy(u->line, line, keep);
+	u->line[keep] = '\0';
+	u->len = keep;
+	u->no = m->stats.lines;
+	m->unp_next = (m->unp_next + 1) % MODEL_UNPARSED_KEEP;
+	if (m->unp_count < MODEL_UNPARSED_KEEP)
+		m->unp_count++;
+}
+
+/* ---- queries ---- */
+
+size_t model_nsessions(const struct model *m) { return m->nsess; }
+size_t model_nevents(const struct model *m) { return m->nev; }
+size_t model_nfiles(const struct model *m) { return m->nfiles; }
+const struct model_session *model_session(const struct model *m, uint32_t id) { return &m->sess[id]; }
+const struct model_event *model_event(const struct model *m, uint32_t id) { return &m->ev[id]; }
+const struct model_file *model_file(const struct model *m, uint32_t id) { return &m->files[id]; }
+const struct model_stats *model_stats(const struct model *m) { return &m->stats; }
+
+const char *model_event_path(const struct model *m, uint32_t ev, size_t *len)
+{
+	uint32_t f = m->ev[ev].file;
+
+	if (f == MODEL_NONE) {
+		if (len != NULL)
+			*len = 0;
+		return "";
+	}
+	return strtab_get(m->st, m->files[f].path, len);
+}
+
+uint32_t model_event_file2(const struct model *m, uint32_t ev)
+{
+	switch (m->ev[ev].op) {
+	case OP_RENAME: case OP_POSIX_RENAME: case OP_SYMLINK: case OP_HARDLINK:
+		return m->ev[ev].arg;
+	default:
+		return MODEL_NONE;
+	}
+}
+
+const char *model_event_to(const struct model *m, uint32_t ev, size_t *len)
+{
+	uint32_t f = model_event_file2(m, ev);
+
+	if (f == MODEL_NONE) {
+		if (len != NULL)
+			*len = 0;
+		return "";
+	}
+	return strtab_get(m->st, m->files[f].path, len);
+}
+
+uint32_t model_event_next_file(const struct model *m, uint32_t ev)
+{
+	return m->fnext[ev];
+}
+
+const char *model_event_status(const struct model *m, uint32_t ev)
+{
+	uint32_t sid;
+
+	if (!(m->ev[ev].bits & EV_FAILED) || !u32map_get(&m->status, ev, &sid))
+		return "";
+	return strtab_get(m->st, sid, NULL);
+}
+
+const char *model_event_reason(const struct model *m, uint32_t ev)
+{
+	static const char *const names[] = { "", "read-only", "denylisted", "non-allowlisted" };
+
+	return m->ev[ev].reason < 4 ? names[m->ev[ev].reason] : "";
+}
+
+uint64_t model_event_num(const struct model *m, uint32_t ev, int which)
+{
+	const struct model_event *e = &m->ev[ev];
+	bool pooled = e->op == OP_CLOSE || e->op == OP_FORCED_CLOSE || e->op == OP_USERS_GROUPS ||
+	              (e->op == OP_SET && (e->oflags == SET_SIZE || e->oflags == SET_OWNER));
+
+	if (!pooled || e->arg + (size_t)which >= m->nnums)
+		return 0;
+	return m->nums[e->arg + (size_t)which];
+}
+
+uint32_t model_link_event(const struct model *m, uint32_t link) { return m->links[link].ev; }
+uint32_t model_link_next(const struct model *m, uint32_t link) { return m->links[link].next; }
+
+uint32_t model_find_file(const struct model *m, str_id host, const char *path, size_t len)
+{
+	str_id p = strtab_find(m->st, path, len);
+
+	if (p == 0 && len > 0)
+		return MODEL_NONE;
+	return m->fkeys[fkey_slot(m, host, p)].file;
+}
+
+/* ---- timeline ---- */
+
+struct seg {
+	uint32_t file, lo, hi;
+};
+
+static void push(uint32_t **out, size_t *cap, size_t *n, uint32_t v)
+{
+	xgrow(out, cap, *n + 1, sizeof(**out));
+	(*out)[(*n)++] = v;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t model_timeline(const struct model *m, uint32_t file, uint32_t **out, size_t *cap)
+{
+	struct seg *segs = NULL;
+	size_t nseg = 0, segcap = 0, n = 0;
+
+	if (file >= m->nfiles)
+		return 0;
+	xgrow(&segs, &segcap, 1, sizeof(*segs));
+	segs[nseg++] = (struct seg){ file, 0, UINT32_MAX - 1 };
+	/* each rename splits a window, so this ends; the cap guards absurd logs */
+	for (size_t i = 0; i < nseg && nseg < 4096; i++) {
+		struct seg sg = segs[i];
+		const struct model_file *f = &m->files[sg.file];
+		for (uint32_t ev = f->first_ev; ev != MODEL_NONE; ev = m->fnext[ev]) {
+			const struct model_event *e = &m->ev[ev];
+			if (ev < sg.lo)
+				continue;
+			if (ev > sg.hi)
+				break;
+			push(out, cap, &n, ev);
+			if ((e->op == OP_RENAME || e->op == OP_POSIX_RENAME) && !(e->bits & EV_FAILED) &&
+			    e->arg != MODEL_NONE && e->arg != sg.file && ev < sg.hi) {
+				xgrow(&segs, &segcap, nseg + 1, sizeof(*segs));
+				segs[nseg++] = (struct seg){ e->arg, ev + 1, sg.hi };
+			}
+		}
+		for (uint32_t l = f->first_link; l != MODEL_NONE; l = m->links[l].next) {
+			uint32_t ev = m->links[l].ev;
+			const struct model_event *e = &m->ev[ev];
+			if (ev < sg.lo || ev > sg.hi)
+				continue;
+			push(out, cap, &n, ev);
+			if ((e->op == OP_RENAME || e->op == OP_POSIX_RENAME) && !(e->bits & EV_FAILED) &&
+			    e->file != MODEL_NONE && e->file != sg.file && ev > sg.lo) {
+				xgrow(&segs, &segcap, nseg + 1, sizeof(*segs));
+				segs[nseg++] = (struct seg){ e->file, sg.lo, ev - 1 };
+			}
+		}
+	}
+	free(segs);
+	if (n == 0)
+		return 0;
+	qsort(*out, n, sizeof(**out), cmp_u32);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if ((*out)[i] != (*out)[k - 1])
+			(*out)[k++] = (*out)[i];
+	return k;
+}
+
+const char *model_destr_name(enum destr_kind k)
+{
+	static const char *const names[] = { "", "remove", "rmdir", "replaced", "overwritten", "truncated" };
+
+	return (unsigned)k < ARRAY_LEN(names) ? names[k] : "";
+}
+
+const char *model_state_name(enum sess_state s)
+{
+	static const char *const names[] = { "open", "closed", "lost" };
+
+	return (unsigned)s < ARRAY_LEN(names) ? names[s] : "open";
+}
+
+size_t model_unparsed_count(const struct model *m)
+{
+	return m->unp_count;
+}
+
+const char *model_unparsed(const struct model *m, size_t i, size_t *len, uint64_t *line_no)
+{
+	size_t start = (m->unp_next + MODEL_UNPARSED_KEEP - m->unp_count) % MODEL_UNPARSED_KEEP;
+	const struct unparsed *u;
+
+	if (i >= m->unp_count)
+		return NULL;
+	u = &m->unp[(start + i) % MODEL_UNPARSED_KEEP];
+	if (len != NULL)
+		*len = u->len;
+	if (line_no != NULL)
+		*line_no = u->no;
+	return u->line;
+}
+
+size_t model_bytes(const struct model *m)
+{
+	return sizeof(*m) + strtab_bytes(m->st) + m->capev * (sizeof(*m->ev) + sizeof(*m->fnext)) +
+	       m->capsess * (sizeof(*m->sess) + sizeof(*m->pend)) + m->nskeys * sizeof(*m->skeys) +
+	       m->capfiles * sizeof(*m->files) + m->nfkeys * sizeof(*m->fkeys) +
+	       m->caplinks * sizeof(*m->links) + m->capnums * sizeof(*m->nums) +
+	       m->status.cap * 8 + m->touched.cap * 8;
+}

@@ -1,0 +1,831 @@
+/*
+ * parse: storage header + sftp-server message -> parse_result.
+ *
+ * Headers are split by hand (they are fixed-shape and on every line, so this
+ * is where the time goes); the message body is matched with one PCRE2 pattern
+ * per message shape, chosen by a cheap prefix check first, JIT-compiled once,
+ * with match data reused. Names are matched greedily against the fixed suffix
+ * of each shape, because OpenSSH does not escape '"' inside names: the last
+ * '" flags ' of an open line is the real one.
+ *
+ * Nothing here allocates per line: decoded names go to p->scratch.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "parse.h"
+
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* OpenSSH caps a message body at 500 bytes (reference §1). */
+#define BODY_CAP 500
+/* Longest body we try to match; rsyslog's repeat wrapper can add ~40 bytes. */
+#define BODY_MAX 8192
+
+enum kind {
+	K_PATH,      /* one name */
+	K_OPEN,      /* name, flags, mode */
+	K_BYTES,     /* name, bytes read, bytes written */
+	K_MODE,      /* name, mode (mkdir) */
+	K_TWO,       /* old, new */
+	K_SET,       /* name, one of size/mode/modtime/owner group */
+	K_NUM,       /* one number */
+	K_TWONUM,    /* two numbers */
+	K_SESSION,   /* user, address */
+	K_TEXT,      /* free text */
+	K_REFUSE,    /* reason?, request name, read-only? */
+	K_ERROR,     /* error text, maybe with a name */
+};
+
+struct shape {
+	const char *prefix;
+	enum op op;
+	enum kind kind;
+	const char *re;
+};
+
+#define NAME "\"(.*)\""
+#define NUM "([0-9]{1,20})"
+
+static const struct shape shapes[] = {
+	{ "open \"", OP_OPEN, K_OPEN, "open " NAME " flags ([A-Z,]*) mode 0([0-7]{1,11})" },
+	{ "opendir \"", OP_OPENDIR, K_PATH, "opendir " NAME },
+	{ "close \"", OP_CLOSE, K_BYTES, "close " NAME " bytes read " NUM " written " NUM },
+	{ "closedir \"", OP_CLOSEDIR, K_PATH, "closedir " NAME },
+	{ "forced close \"", OP_FORCED_CLOSE, K_BYTES, "forced close " NAME " bytes read " NUM " written " NUM },
+	{ "forced closedir \"", OP_FORCED_CLOSEDIR, K_PATH, "forced closedir " NAME },
+	{ "stat name \"", OP_STAT, K_PATH, "stat name " NAME },
+	{ "lstat name \"", OP_LSTAT, K_PATH, "lstat name " NAME },
+	{ "realpath \"", OP_REALPATH, K_PATH, "realpath " NAME },
+	{ "readlink \"", OP_READLINK, K_PATH, "readlink " NAME },
+	{ "remove name \"", OP_REMOVE, K_PATH, "remove name " NAME },
+	{ "mkdir name \"", OP_MKDIR, K_MODE, "mkdir name " NAME " mode 0([0-7]{1,11})" },
+	{ "rmdir name \"", OP_RMDIR, K_PATH, "rmdir name " NAME },
+	{ "rename old \"", OP_RENAME, K_TWO, "rename old " NAME " new " NAME },
+	{ "posix-rename old \"", OP_POSIX_RENAME, K_TWO, "posix-rename old " NAME " new " NAME },
+	{ "symlink old \"", OP_SYMLINK, K_TWO, "symlink old " NAME " new " NAME },
+	{ "hardlink old \"", OP_HARDLINK, K_TWO, "hardlink old " NAME " new " NAME },
+	{ "statvfs \"", OP_STATVFS, K_PATH, "statvfs " NAME },
+	{ "set \"", OP_SET, K_SET,
+	  "set " NAME " (?:size " NUM "|mode ([0-7]{1,11})|modtime ([0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2})"
+	  "|owner " NUM " group " NUM ")" },
+	{ "fsync \"", OP_FSYNC, K_PATH, "fsync " NAME },
+	{ "expand \"", OP_EXPAND, K_PATH, "expand " NAME },
+	{ "home-directory \"", OP_HOME, K_PATH, "home-directory " NAME },
+	{ "users-groups-by-id: ", OP_USERS_GROUPS, K_TWONUM, "users-groups-by-id: " NUM " users, " NUM " groups" },
+	{ "received client version ", OP_VERSION, K_NUM, "received client version " NUM },
+	{ "session opened for local user ", OP_SESSION_OPEN, K_SESSION,
+	  "session opened for local user (.*) from \\[(.*)\\]" },
+	{ "session closed for local user ", OP_SESSION_CLOSE, K_SESSION,
+	  "session closed for local user (.*) from \\[(.*)\\]" },
+	{ "sent status ", OP_STATUS, K_TEXT, "sent status (.+)" },
+	{ "Refusing ", OP_REFUSED, K_REFUSE,
+	  "Refusing (?:(denylisted|blacklisted|non-allowlisted|non-whitelisted) )?([a-z@.-]+) request(?: in (read-only) mode)?" },
+	{ "error: ", OP_ERROR, K_ERROR, "error: (?:(?:process_read|process_write): (?:seek|read|write) \"(.*)\": (.*)|(.*))" },
+	{ "fatal: ", OP_FATAL, K_TEXT, "fatal: (.*)" },
+};
+
+#define NSHAPES (sizeof(shapes) / sizeof(shapes[0]))
+
+struct parser {
+	pcre2_code *re[NSHAPES];
+	pcre2_code *logverbose;
+	pcre2_match_data *md;
+	bool jit;
+	/* shapes whose prefix starts with byte c: first index, count (table is grouped below) */
+	uint8_t first[256][NSHAPES + 1];
+	char scratch[2 * BODY_MAX + 16];
+};
+
+static pcre2_code *compile(const char *pat, bool whole, bool *jit)
+{
+	int err;
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), whole ? "^(?:%s)$" : "^(?:%s)", pat);
+	re = pcre2_compile((PCRE2_SPTR)buf, PCRE2_ZERO_TERMINATED, PCRE2_DOTALL | PCRE2_NO_UTF_CHECK,
+	                   &err, &off, NULL);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(err, msg, sizeof(msg));
+		util_fatal(1, "internal error: pattern %s: %s at %zu", pat, (char *)msg, (size_t)off);
+	}
+	if (pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) != 0)
+		*jit = false;
+	return re;
+}
+
+struct parser *parse_new(void)
+{
+	struct parser *p = xcalloc(1, sizeof(*p));
+	size_t maxcap = 0;
+
+	p->jit = true;
+	for (size_t i = 0; i < NSHAPES; i++) {
+		unsigned char c = (unsigned char)shapes[i].prefix[0];
+		uint8_t *list = p->first[c];
+		p->re[i] = compile(shapes[i].re, true, &p->jit);
+		list[++list[0]] = (uint8_t)i;
+	}
+	p->logverbose = compile("[^ ]+\\.c:[^ ]+\\(\\):[0-9]+ \\(bin=[^,]+, pid=[0-9]+\\): ", false, &p->jit);
+	for (size_t i = 0; i < NSHAPES; i++) {
+		uint32_t n;
+		pcre2_pattern_info(p->re[i], PCRE2_INFO_CAPTURECOUNT, &n);
+		if (n > maxcap)
+			maxcap = n;
+	}
+	p->md = pcre2_match_data_create((uint32_t)maxcap + 1, NULL);
+	if (p->md == NULL)
+		util_fatal(1, "out of memory");
+	return p;
+}
+
+void parse_free(struct parser *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < NSHAPES; i++)
+		pcre2_code_free(p->re[i]);
+	pcre2_code_free(p->logverbose);
+	pcre2_match_data_free(p->md);
+	free(p);
+}
+
+static int run(struct parser *p, pcre2_code *re, const char *s, size_t len, PCRE2_SPTR *subj)
+{
+	*subj = (PCRE2_SPTR)s;
+	if (p->jit)
+		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, p->md, NULL);
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, p->md, NULL);
+}
+
+/* Group g of the last match, or an empty string when it did not take part. */
+static struct parse_str group(struct parser *p, const char *s, int g)
+{
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+	struct parse_str r = { "", 0 };
+
+	if (ov[2 * g] != PCRE2_UNSET) {
+		r.p = s + ov[2 * g];
+		r.len = ov[2 * g + 1] - ov[2 * g];
+	}
+	return r;
+}
+
+static bool group_set(struct parser *p, int g)
+{
+	return pcre2_get_ovector_pointer(p->md)[2 * g] != PCRE2_UNSET;
+}
+
+size_t parse_unvis(char *dst, const char *src, size_t srclen)
+{
+	size_t i = 0, o = 0;
+
+	while (i < srclen) {
+		char c = src[i];
+		if (c != '\\' || i + 1 >= srclen) {
+			dst[o++] = c;
+			i++;
+			continue;
+		}
+		c = src[i + 1];
+		switch (c) {
+		case '\\': dst[o++] = '\\'; i += 2; continue;
+		case 'n': dst[o++] = '\n'; i += 2; continue;
+		case 'r': dst[o++] = '\r'; i += 2; continue;
+		case 't': dst[o++] = '\t'; i += 2; continue;
+		case 'a': dst[o++] = '\a'; i += 2; continue;
+		case 'b': dst[o++] = '\b'; i += 2; continue;
+		case 'v': dst[o++] = '\v'; i += 2; continue;
+		case 'f': dst[o++] = '\f'; i += 2; continue;
+		default: break;
+		}
+		if (i + 3 < srclen && c >= '0' && c <= '3' && src[i + 2] >= '0' && src[i + 2] <= '7' &&
+		    src[i + 3] >= '0' && src[i + 3] <= '7') {
+			dst[o++] = (char)(((c - '0') << 6) | ((src[i + 2] - '0') << 3) | (src[i + 3] - '0'));
+			i += 4;
+			continue;
+		}
+		/* not an escape OpenSSH writes (or cut at the cap): keep it */
+		dst[o++] = src[i++];
+	}
+	return o;
+}
+
+static struct parse_str decode(char **scratch, struct parse_str s)
+{
+	struct parse_str r;
+
+	r.p = *scratch;
+	r.len = parse_unvis(*scratch, s.p, s.len);
+	*scratch += r.len;
+	*(*scratch)++ = '\0';
+	return r;
+}
+
+static bool to_u64(struct parse_str s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s.len == 0)
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		unsigned d = (unsigned)(s.p[i] - '0');
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool to_octal(struct parse_str s, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < s.len; i++) {
+		v = v * 8 + (uint64_t)(s.p[i] - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+static unsigned parse_flags(struct parse_str s, bool *ok)
+{
+	static const struct { const char *w; unsigned bit; } words[] = {
+		{ "READ", OF_READ }, { "WRITE", OF_WRITE }, { "APPEND", OF_APPEND },
+		{ "CREATE", OF_CREATE }, { "TRUNCATE", OF_TRUNCATE }, { "EXCL", OF_EXCL },
+	};
+	unsigned flags = 0;
+	size_t i = 0;
+
+	*ok = true;
+	while (i < s.len) {
+		size_t j = i, k;
+		while (j < s.len && s.p[j] != ',')
+			j++;
+		for (k = 0; k < ARRAY_LEN(words); k++)
+			if (strlen(words[k].w) == j - i && memcmp(words[k].w, s.p + i, j - i) == 0)
+				break;
+		if (k == ARRAY_LEN(words))
+			*ok = false;
+		else
+			flags |= words[k].bit;
+		i = j + 1;
+	}
+	return flags;
+}
+
+/* Body of a line cut at the cap: keep what is there, fields may be missing. */
+static bool relaxed(struct parser *p, const struct shape *sh, const char *b, size_t len, struct parse_result *r)
+{
+	size_t plen = strlen(sh->prefix);
+	char *scratch = p->scratch;
+	struct parse_str rest = { b + plen, len - plen };
+
+	if (sh->kind == K_TWO) {
+		/* old "A" new "B...: split at the last '" new "' when there is one */
+		static const char sep[] = "\" new \"";
+		const char *cut = NULL;
+		for (size_t i = 0; i + sizeof(sep) - 1 <= rest.len; i++)
+			if (memcmp(rest.p + i, sep, sizeof(sep) - 1) == 0)
+				cut = rest.p + i;
+		if (cut != NULL) {
+			struct parse_str a = { rest.p, (size_t)(cut - rest.p) };
+			struct parse_str c = { cut + sizeof(sep) - 1, rest.len - (size_t)(cut - rest.p) - (sizeof(sep) - 1) };
+			r->path = decode(&scratch, a);
+			r->path2 = decode(&scratch, c);
+		} else {
+			r->path = decode(&scratch, rest);
+		}
+	} else if (sh->kind == K_SESSION || sh->kind == K_TEXT || sh->kind == K_ERROR) {
+		r->text = rest;
+	} else if (sh->kind == K_NUM || sh->kind == K_TWONUM || sh->kind == K_REFUSE) {
+		return false;
+	} else {
+		/* one name, then maybe the start of the fixed suffix */
+		static const char *const tails[] = { "\" flags ", "\" bytes read ", "\" mode ", "\" size ",
+		                                     "\" modtime ", "\" owner " };
+		const char *cut = NULL;
+		for (size_t t = 0; t < ARRAY_LEN(tails); t++) {
+			size_t tl = strlen(tails[t]);
+			for (size_t i = 0; i + tl <= rest.len; i++)
+				if (memcmp(rest.p + i, tails[t], tl) == 0)
+					cut = rest.p + i;
+		}
+		if (cut != NULL)
+			rest.len = (size_t)(cut - rest.p);
+		else if (rest.len > 0 && rest.p[rest.len - 1] == '"')
+			rest.len--;
+		r->path = decode(&scratch, rest);
+	}
+	r->op = sh->op;
+	r->truncated = true;
+	return true;
+}
+
+static bool body(struct parser *p, const char *b, size_t len, struct parse_result *r)
+{
+	const uint8_t *list;
+	const struct shape *sh = NULL;
+	size_t idx = 0;
+	PCRE2_SPTR subj;
+	char *scratch = p->scratch;
+	bool ok;
+
+	if (len == 0)
+		return false;
+	list = p->first[(unsigned char)b[0]];
+	for (unsigned i = 1; i <= list[0]; i++) {
+		const struct shape *s = &shapes[list[i]];
+		size_t pl = strlen(s->prefix);
+		if (len >= pl && memcmp(b, s->prefix, pl) == 0) {
+			/* "close \"" also prefixes nothing else, but "forced close" vs "forced closedir" do differ */
+			sh = s;
+			idx = list[i];
+			break;
+		}
+	}
+	if (sh == NULL)
+		return false;
+	if (run(p, p->re[idx], b, len, &subj) < 0)
+		return r->truncated ? relaxed(p, sh, b, len, r) : false;
+
+	r->op = sh->op;
+	switch (sh->kind) {
+	case K_PATH:
+		r->path = decode(&scratch, group(p, b, 1));
+		break;
+	case K_OPEN:
+		r->path = decode(&scratch, group(p, b, 1));
+		r->oflags = parse_flags(group(p, b, 2), &ok);
+		if (!ok || !to_octal(group(p, b, 3), &r->mode))
+			return false;
+		break;
+	case K_BYTES:
+		r->path = decode(&scratch, group(p, b, 1));
+		if (!to_u64(group(p, b, 2), &r->n1) || !to_u64(group(p, b, 3), &r->n2))
+			return false;
+		break;
+	case K_MODE:
+		r->path = decode(&scratch, group(p, b, 1));
+		if (!to_octal(group(p, b, 2), &r->mode))
+			return false;
+		break;
+	case K_TWO:
+		r->path = decode(&scratch, group(p, b, 1));
+		r->path2 = decode(&scratch, group(p, b, 2));
+		if (sh->op == OP_SYMLINK) {
+			/* symlink(old, new): the link created is "new", its contents "old" */
+			struct parse_str t = r->path;
+			r->path = r->path2;
+			r->path2 = t;
+		}
+		break;
+	case K_SET:
+		r->path = decode(&scratch, group(p, b, 1));
+		if (group_set(p, 2)) {
+			r->attr = SET_SIZE;
+			ok = to_u64(group(p, b, 2), &r->n1);
+		} else if (group_set(p, 3)) {
+			r->attr = SET_MODE;
+			ok = to_octal(group(p, b, 3), &r->mode);
+		} else if (group_set(p, 4)) {
+			r->attr = SET_MODTIME;
+			r->text = group(p, b, 4);
+			ok = true;
+		} else {
+			r->attr = SET_OWNER;
+			ok = to_u64(group(p, b, 5), &r->n1) && to_u64(group(p, b, 6), &r->n2);
+		}
+		if (!ok)
+			return false;
+		break;
+	case K_NUM:
+		if (!to_u64(group(p, b, 1), &r->n1) || r->n1 > UINT32_MAX)
+			return false;
+		break;
+	case K_TWONUM:
+		if (!to_u64(group(p, b, 1), &r->n1) || !to_u64(group(p, b, 2), &r->n2))
+			return false;
+		break;
+	case K_SESSION:
+		r->text = decode(&scratch, group(p, b, 1));
+		r->text2 = decode(&scratch, group(p, b, 2));
+		break;
+	case K_TEXT:
+		r->text = decode(&scratch, group(p, b, 1));
+		break;
+	case K_REFUSE:
+		r->text = group(p, b, 2);
+		if (group_set(p, 3))
+			r->text2 = (struct parse_str){ "read-only", 9 };
+		else if (group_set(p, 1)) {
+			struct parse_str why = group(p, b, 1);
+			/* the old words mean the same thing */
+			if (why.p[0] == 'b')
+				r->text2 = (struct parse_str){ "denylisted", 10 };
+			else if (why.len == 15 && why.p[4] == 'w')
+				r->text2 = (struct parse_str){ "non-allowlisted", 15 };
+			else
+				r->text2 = why;
+		}
+		break;
+	case K_ERROR:
+		if (group_set(p, 1)) {
+			r->path = decode(&scratch, group(p, b, 1));
+			r->text = decode(&scratch, (struct parse_str){ b + 7, len - 7 });
+		} else {
+			r->text = decode(&scratch, group(p, b, 3));
+		}
+		break;
+	}
+	return true;
+}
+
+static const char *const months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+static bool num2(const char *s, int *v)
+{
+	unsigned a = (unsigned)(s[0] - '0'), b = (unsigned)(s[1] - '0');
+
+	if (a > 9 || b > 9)
+		return false;
+	*v = (int)(a * 10 + b);
+	return true;
+}
+
+/* HH:MM:SS at s (8 bytes available checked by caller). */
+static bool hms(const char *s, struct parse_time *t)
+{
+	return num2(s, &t->hour) && s[2] == ':' && num2(s + 3, &t->min) && s[5] == ':' &&
+	       num2(s + 6, &t->sec) && t->hour < 24 && t->min < 60 && t->sec <= 60;
+}
+
+/* Optional .fraction at *i; advances. */
+static void frac(const char *s, size_t len, size_t *i, struct parse_time *t)
+{
+	size_t j = *i;
+	int digits = 0, us = 0;
+
+	if (j >= len || s[j] != '.')
+		return;
+	j++;
+	while (j < len && s[j] >= '0' && s[j] <= '9') {
+		if (digits < 6) {
+			us = us * 10 + (s[j] - '0');
+			digits++;
+		}
+		j++;
+	}
+	if (j == *i + 1)
+		return;
+	t->frac_digits = digits;
+	for (int k = digits; k < 6; k++)
+		us *= 10;
+	t->usec = us;
+	*i = j;
+}
+
+/* "Nov 24 11:02:31" (day space- or zero-padded), optional fraction. Returns bytes used or 0. */
+static size_t hdr_bsd(const char *s, size_t len, struct parse_time *t)
+{
+	const char *m;
+	size_t i;
+
+	if (len < 16 || s[3] != ' ' || s[6] != ' ')
+		return 0;
+	for (m = months; *m != '\0'; m += 3)
+		if (memcmp(m, s, 3) == 0)
+			break;
+	if (*m == '\0')
+		return 0;
+	t->mon = (int)((m - months) / 3) + 1;
+	if (s[4] == ' ') {
+		if (s[5] < '1' || s[5] > '9')
+			return 0;
+		t->mday = s[5] - '0';
+	} else if (!num2(s + 4, &t->mday)) {
+		return 0;
+	}
+	if (t->mday < 1 || t->mday > 31 || !hms(s + 7, t))
+		return 0;
+	i = 15;
+	frac(s, len, &i, t);
+	return i;
+}
+
+/* "2026-11-24T11:02:31[.frac](Z|+hh:mm|+hhmm)" or without zone. Returns bytes used or 0. */
+static size_t hdr_iso(const char *s, size_t len, struct parse_time *t)
+{
+	int y1, y2;
+	size_t i;
+
+	if (len < 20 || !num2(s, &y1) || !num2(s + 2, &y2) || s[4] != '-' || !num2(s + 5, &t->mon) ||
+	    s[7] != '-' || !num2(s + 8, &t->mday) || (s[10] != 'T' && s[10] != ' ') || !hms(s + 11, t))
+		return 0;
+	t->year = y1 * 100 + y2;
+	if (t->mon < 1 || t->mon > 12 || t->mday < 1 || t->mday > 31)
+		return 0;
+	i = 19;
+	frac(s, len, &i, t);
+	if (i < len && s[i] == 'Z') {
+		t->has_tz = true;
+		t->tz_min = 0;
+		i++;
+	} else if (i < len && (s[i] == '+' || s[i] == '-')) {
+		int hh, mm;
+		int sign = s[i] == '-' ? -1 : 1;
+		if (i + 5 <= len && num2(s + i + 1, &hh) && s[i + 3] == ':' && i + 6 <= len && num2(s + i + 4, &mm))
+			i += 6;
+		else if (i + 5 <= len && num2(s + i + 1, &hh) && num2(s + i + 3, &mm))
+			i += 5;
+		else
+			return 0;
+		if (hh > 23 || mm > 59)
+			return 0;
+		t->has_tz = true;
+		t->tz_min = sign * (hh * 60 + mm);
+	}
+	return i;
+}
+
+static size_t token(const char *s, size_t len, size_t i)
+{
+	while (i < len && s[i] != ' ')
+		i++;
+	return i;
+}
+
+/* Is s[a..b) a tag "name[pid]:"? Fills prog and pid (pid 0 when absent). */
+static bool tag(const char *s, size_t a, size_t b, struct parse_result *r, bool *has_pid)
+{
+	size_t lb, i;
+	uint64_t pid = 0;
+
+	if (b - a < 2 || s[b - 1] != ':')
+		return false;
+	*has_pid = false;
+	if (s[b - 2] == ']') {
+		for (lb = b - 2; lb > a && s[lb - 1] != '['; lb--)
+			;
+		if (lb == a || lb == b - 2)
+			return false;
+		for (i = lb; i < b - 2; i++) {
+			if (s[i] < '0' || s[i] > '9' || pid > 100000000)
+				return false;
+			pid = pid * 10 + (uint64_t)(s[i] - '0');
+		}
+		*has_pid = true;
+		r->prog.p = s + a;
+		r->prog.len = lb - 1 - a;
+	} else {
+		r->prog.p = s + a;
+		r->prog.len = b - 1 - a;
+	}
+	r->pid = (uint32_t)pid;
+	/* basename of a path tag */
+	for (i = r->prog.len; i > 0; i--)
+		if (r->prog.p[i - 1] == '/')
+			break;
+	r->prog.p += i;
+	r->prog.len -= i;
+	return r->prog.len > 0;
+}
+
+static bool is_ours(struct parse_str prog)
+{
+	return (prog.len == 13 && memcmp(prog.p, "internal-sftp", 13) == 0) ||
+	       (prog.len == 11 && memcmp(prog.p, "sftp-server", 11) == 0);
+}
+
+static void reset(struct parse_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->cls = PC_UNPARSED;
+	r->repeat = 1;
+	r->host.p = r->prog.p = r->path.p = r->path2.p = r->text.p = r->text2.p = "";
+}
+
+void parse_line(struct parser *p, const char *s, size_t len, struct parse_result *r)
+{
+	size_t i, a, b, c;
+	bool has_pid = false, found = false;
+	const char *bd;
+	size_t blen;
+
+	reset(r);
+	while (len > 0 && (s[len - 1] == '\r' || s[len - 1] == '\n'))
+		len--;
+	for (i = 0; i < len && (s[i] == ' ' || s[i] == '\t'); i++)
+		;
+	if (i == len) {
+		r->cls = PC_BLANK;
+		return;
+	}
+
+	/* storage header */
+	if (s[0] >= '0' && s[0] <= '9') {
+		i = hdr_iso(s, len, &r->time);
+		r->hdr = HDR_RFC3339;
+	} else if (s[0] == '<') {
+		/* RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG */
+		for (i = 1; i < len && i < 5 && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i < len - 3 && s[i] == '>' && s[i + 1] == '1' && s[i + 2] == ' ') {
+			size_t k = hdr_iso(s + i + 3, len - i - 3, &r->time);
+			i = k ? i + 3 + k : 0;
+		} else {
+			i = 0;
+		}
+		r->hdr = HDR_RFC5424;
+	} else {
+		i = hdr_bsd(s, len, &r->time);
+		r->hdr = r->time.frac_digits ? HDR_PRECISE : HDR_TRADITIONAL;
+	}
+	if (i == 0 || i >= len || s[i] != ' ') {
+		r->hdr = HDR_NONE;
+		return;
+	}
+
+	if (r->hdr == HDR_RFC5424) {
+		uint64_t pid = 0;
+		size_t f[5][2];
+		a = i + 1;
+		for (int k = 0; k < 5; k++) {
+			b = token(s, len, a);
+			f[k][0] = a;
+			f[k][1] = b;
+			a = b + 1;
+			if (b >= len && k < 4)
+				return;
+		}
+		r->host.p = s + f[0][0];
+		r->host.len = f[0][1] - f[0][0];
+		r->prog.p = s + f[1][0];
+		r->prog.len = f[1][1] - f[1][0];
+		for (size_t k = f[2][0]; k < f[2][1]; k++) {
+			if (s[k] < '0' || s[k] > '9' || pid > 100000000) {
+				pid = 0;
+				break;
+			}
+			pid = pid * 10 + (uint64_t)(s[k] - '0');
+		}
+		r->pid = (uint32_t)pid;
+		has_pid = pid != 0;
+		for (c = r->prog.len; c > 0 && r->prog.p[c - 1] != '/'; c--)
+			;
+		r->prog.p += c;
+		r->prog.len -= c;
+		/* structured data: "-" or [..]...; skipped */
+		if (f[4][0] < len && s[f[4][0]] == '[') {
+			size_t k = f[4][0];
+			while (k < len && s[k] == '[') {
+				while (k < len && s[k] != ']')
+					k += (s[k] == '\\' && k + 1 < len) ? 2 : 1;
+				k++;
+			}
+			f[4][1] = k;
+		}
+		bd = s + f[4][1];
+		blen = len - f[4][1];
+		if (blen > 0 && bd[0] == ' ') {
+			bd++;
+			blen--;
+		}
+		if (blen > 0 && bd[0] == ' ') {
+			bd++;
+			blen--;
+		}
+	} else {
+		/* up to three tokens: [host] [facility.priority] tag[pid]: */
+		a = i + 1;
+		for (int k = 0; k < 3 && a < len; k++) {
+			b = token(s, len, a);
+			if (tag(s, a, b, r, &has_pid)) {
+				if (k >= 1) {
+					r->host.p = s + i + 1;
+					r->host.len = token(s, len, i + 1) - (i + 1);
+				}
+				found = true;
+				a = b;
+				break;
+			}
+			a = b + 1;
+		}
+		if (!found) {
+			/* a header with a time but no tag we can read */
+			r->cls = PC_UNPARSED;
+			return;
+		}
+		bd = s + a;
+		blen = len - a;
+		if (blen > 0 && bd[0] == ' ') {
+			bd++;
+			blen--;
+		}
+	}
+
+	if (!is_ours(r->prog)) {
+		r->cls = PC_FOREIGN;
+		return;
+	}
+	r->cls = PC_UNPARSED;
+	if (!has_pid || r->pid == 0 || blen > BODY_MAX)
+		return;
+
+	/* rsyslog's "message repeated N times: [ BODY]" */
+	if (blen > 26 && memcmp(bd, "message repeated ", 17) == 0) {
+		uint64_t n = 0;
+		size_t k = 17;
+		while (k < blen && bd[k] >= '0' && bd[k] <= '9' && n < 100000000)
+			n = n * 10 + (uint64_t)(bd[k++] - '0');
+		if (k == 17 || n == 0 || blen - k < 11 || memcmp(bd + k, " times: [", 9) != 0 || bd[blen - 1] != ']')
+			return;
+		r->repeat = (uint32_t)n;
+		bd += k + 9;
+		blen -= k + 9 + 1;
+		if (blen > 0 && bd[0] == ' ') {
+			bd++;
+			blen--;
+		}
+	}
+	if (blen >= 8 && memcmp(bd, "debug", 5) == 0 && bd[5] >= '1' && bd[5] <= '3' && bd[6] == ':' &&
+	    bd[7] == ' ') {
+		r->cls = PC_DEBUG;
+		return;
+	}
+	/* sshd LogVerbose prefix: "sftp-server.c:process_open():749 (bin=internal-sftp, pid=24817): " */
+	if (blen > 20 && memchr(bd, '(', blen < 80 ? blen : 80) != NULL && bd[0] != ' ') {
+		const char *sp = memchr(bd, ' ', blen);
+		if (sp != NULL && sp - bd > 5 && sp[-1] == ':' && sp[-2] != '"') {
+			PCRE2_SPTR subj;
+			if (pcre2_match(p->logverbose, (PCRE2_SPTR)bd, blen, 0, 0, p->md, NULL) >= 0) {
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+				(void)subj;
+				/* pattern is anchored at both ends; match the prefix only */
+				bd += ov[1];
+				blen -= ov[1];
+			}
+		}
+	}
+	r->truncated = blen >= BODY_CAP;
+	if (body(p, bd, blen, r))
+		r->cls = PC_SFTP;
+	else
+		r->op = OP_NONE;
+}
+
+static const char *const op_names[OP__COUNT] = {
+	[OP_NONE] = "none",
+	[OP_SESSION_OPEN] = "session-open",
+	[OP_SESSION_CLOSE] = "session-close",
+	[OP_VERSION] = "version",
+	[OP_OPEN] = "open",
+	[OP_CLOSE] = "close",
+	[OP_FORCED_CLOSE] = "forced-close",
+	[OP_OPENDIR] = "opendir",
+	[OP_CLOSEDIR] = "closedir",
+	[OP_FORCED_CLOSEDIR] = "forced-closedir",
+	[OP_STAT] = "stat",
+	[OP_LSTAT] = "lstat",
+	[OP_REALPATH] = "realpath",
+	[OP_READLINK] = "readlink",
+	[OP_REMOVE] = "remove",
+	[OP_MKDIR] = "mkdir",
+	[OP_RMDIR] = "rmdir",
+	[OP_RENAME] = "rename",
+	[OP_POSIX_RENAME] = "posix-rename",
+	[OP_SYMLINK] = "symlink",
+	[OP_HARDLINK] = "hardlink",
+	[OP_STATVFS] = "statvfs",
+	[OP_SET] = "set",
+	[OP_FSYNC] = "fsync",
+	[OP_EXPAND] = "expand-path",
+	[OP_HOME] = "home-directory",
+	[OP_USERS_GROUPS] = "users-groups-by-id",
+	[OP_REFUSED] = "refused",
+	[OP_STATUS] = "status",
+	[OP_ERROR] = "error",
+	[OP_FATAL] = "fatal",
+};
+
+const char *parse_op_name(enum op op)
+{
+	return (unsigned)op < OP__COUNT ? op_names[op] : "none";
+}
+
+enum op parse_op_from_name(const char *name)
+{
+	for (int i = 1; i < OP__COUNT; i++)
+		if (strcmp(op_names[i], name) == 0)
+			return (enum op)i;
+	return OP_NONE;
+}

@@ -1,0 +1,644 @@
+/*
+ * report: the model as JSON Lines, CSV or text for people. JSON and CSV
+ * keep every event field; the text report groups a session's events by
+ * file ("uploaded 12 B → renamed to … → DELETED at 11:03:12") and follows a
+ * file across renames within the session. All log text goes through esc.c.
+ */
+#include "report.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "esc.h"
+#include "util.h"
+
+#define RED "\033[1;31m"
+#define YELLOW "\033[33m"
+#define GREEN "\033[32m"
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+static const char *const flag_names[] = { "READ", "WRITE", "APPEND", "CREATE", "TRUNCATE", "EXCL" };
+
+static void json_strid(FILE *f, const struct model *m, str_id id)
+{
+	size_t len;
+	const char *s;
+
+	if (id == 0) {
+		fputs("null", f);
+		return;
+	}
+	s = model_str(m, id, &len);
+	esc_json_str(f, s, len);
+}
+
+static void json_time(FILE *f, const struct model *m, int64_t t, uint8_t zone, bool known)
+{
+	char buf[48];
+
+	if (!known) {
+		fputs("null", f);
+		return;
+	}
+	ltime_iso(buf, t, model_czones(m), zone);
+	fprintf(f, "\"%s\"", buf);
+}
+
+static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
+{
+	const struct model_event *e = model_event(m, ev);
+	size_t len;
+	const char *s;
+
+	fputs("\"time\":", f);
+	json_time(f, m, e->t, e->zone, true);
+	fprintf(f, ",\"op\":\"%s\",\"path\":", parse_op_name((enum op)e->op));
+	if (e->file != MODEL_NONE) {
+		s = model_event_path(m, ev, &len);
+		esc_json_str(f, s, len);
+	} else {
+		fputs("null", f);
+	}
+	if (model_event_file2(m, ev) != MODEL_NONE) {
+		s = model_event_to(m, ev, &len);
+		fputs(",\"to\":", f);
+		esc_json_str(f, s, len);
+	}
+	switch (e->op) {
+	case OP_OPEN:
+		fputs(",\"flags\":[", f);
+		for (unsigned i = 0, n = 0; i < ARRAY_LEN(flag_names); i++)
+			if (e->oflags & (1u << i))
+				fprintf(f, "%s\"%s\"", n++ ? "," : "", flag_names[i]);
+		fprintf(f, "],\"mode\":\"0%o\"", e->arg);
+		break;
+	case OP_MKDIR:
+		fprintf(f, ",\"mode\":\"0%o\"", e->arg);
+		break;
+	case OP_CLOSE:
+	case OP_FORCED_CLOSE:
+		fprintf(f, ",\"bytes_read\":%" PRIu64 ",\"bytes_written\":%" PRIu64, model_event_num(m, ev, 0),
+		        model_event_num(m, ev, 1));
+		break;
+	case OP_SET:
+		switch ((enum set_attr)e->oflags) {
+		case SET_SIZE:
+			fprintf(f, ",\"attr\":\"size\",\"value\":%" PRIu64, model_event_num(m, ev, 0));
+			break;
+		case SET_MODE:
+			fprintf(f, ",\"attr\":\"mode\",\"value\":\"%04o\"", e->arg);
+			break;
+		case SET_MODTIME:
+			fputs(",\"attr\":\"modtime\",\"value\":", f);
+			json_strid(f, m, e->arg);
+			break;
+		case SET_OWNER:
+			fprintf(f, ",\"attr\":\"owner\",\"value\":\"%" PRIu64 ":%" PRIu64 "\"", model_event_num(m, ev, 0),
+			        model_event_num(m, ev, 1));
+			break;
+		}
+		break;
+	case OP_VERSION:
+		fprintf(f, ",\"version\":%u", e->arg);
+		break;
+	case OP_USERS_GROUPS:
+		fprintf(f, ",\"users\":%" PRIu64 ",\"groups\":%" PRIu64, model_event_num(m, ev, 0),
+		        model_event_num(m, ev, 1));
+		break;
+	case OP_REFUSED:
+		fputs(",\"request\":", f);
+		json_strid(f, m, e->arg);
+		fputs(",\"reason\":", f);
+		if (e->reason != 0)
+			fprintf(f, "\"%s\"", model_event_reason(m, ev));
+		else
+			fputs("null", f);
+		if (e->bits & EV_INIT)
+			fputs(",\"init\":true", f);
+		break;
+	case OP_ERROR:
+	case OP_FATAL:
+		fputs(",\"message\":", f);
+		json_strid(f, m, e->arg);
+		break;
+	default:
+		break;
+	}
+	fputs(",\"status\":", f);
+	if (e->bits & EV_FAILED) {
+		s = model_event_status(m, ev);
+		esc_json_str(f, s, strlen(s));
+	} else {
+		fputs("\"ok\"", f);
+	}
+	if (e->dkind != DK_NONE)
+		fprintf(f, ",\"destructive\":\"%s\"", model_destr_name((enum destr_kind)e->dkind));
+	if (e->bits & EV_TRUNCATED)
+		fputs(",\"truncated\":true", f);
+}
+
+static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
+{
+	const struct model_session *s = model_session(m, sess);
+
+	fputs("{\"type\":\"session\",\"host\":", f);
+	json_strid(f, m, s->host);
+	fputs(",\"program\":", f);
+	json_strid(f, m, s->prog);
+	fprintf(f, ",\"pid\":%u,\"user\":", s->pid);
+	json_strid(f, m, s->user);
+	fputs(",\"ip\":", f);
+	json_strid(f, m, s->ip);
+	fputs(",\"start\":", f);
+	json_time(f, m, s->start, s->zone_start, !(s->flags & SF_NO_OPEN));
+	fputs(",\"end\":", f);
+	json_time(f, m, s->end, s->zone_end, (s->flags & SF_HAS_CLOSE) != 0);
+	fprintf(f, ",\"state\":\"%s\",\"bytes_read\":%" PRIu64 ",\"bytes_written\":%" PRIu64
+	           ",\"deletions\":%u,\"failures\":%u",
+	        model_state_name((enum sess_state)s->state), s->bytes_read, s->bytes_written, s->ndeletions,
+	        s->nfailures);
+}
+
+static void json_session(FILE *f, const struct model *m, const struct filter *flt, uint32_t sess)
+{
+	const struct model_session *s = model_session(m, sess);
+	int n = 0;
+
+	json_session_head(f, m, sess);
+	fputs(",\"events\":[", f);
+	for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next) {
+		if (flt != NULL && !filter_event(m, flt, ev))
+			continue;
+		fputs(n++ ? ",{" : "{", f);
+		json_event_fields(f, m, ev);
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+}
+
+void report_json_summary(FILE *f, const struct model *m)
+{
+	const struct model_stats *st = model_stats(m);
+
+	fprintf(f,
+	        "{\"type\":\"summary\",\"lines\":%" PRIu64 ",\"sftp_lines\":%" PRIu64 ",\"foreign_lines\":%" PRIu64
+	        ",\"unparsed_lines\":%" PRIu64 ",\"sessions\":%zu,\"events\":%" PRIu64 ",\"deletions\":%" PRIu64 "}\n",
+	        st->lines, st->sftp_lines, st->foreign_lines, st->unparsed_lines, model_nsessions(m), st->events,
+	        st->deletions);
+}
+
+/* ---- CSV ---- */
+
+void report_csv_header(FILE *f)
+{
+	fputs("time,host,pid,user,ip,op,path,to,bytes_read,bytes_written,status,destructive\r\n", f);
+}
+
+static void csv_str(FILE *f, const struct model *m, str_id id)
+{
+	size_t len;
+	const char *s = model_str(m, id, &len);
+
+	esc_csv_field(f, s, len);
+}
+
+static void csv_event(FILE *f, const struct model *m, uint32_t ev)
+{
+	const struct model_event *e = model_event(m, ev);
+	const struct model_session *s = model_session(m, e->sess);
+	char t[48];
+	size_t len;
+	const char *p;
+
+	ltime_iso(t, e->t, model_czones(m), e->zone);
+	fprintf(f, "%s,", t);
+	csv_str(f, m, s->host);
+	fprintf(f, ",%u,", s->pid);
+	csv_str(f, m, s->user);
+	fputc(',', f);
+	csv_str(f, m, s->ip);
+	fprintf(f, ",%s,", parse_op_name((enum op)e->op));
+	p = model_event_path(m, ev, &len);
+	esc_csv_field(f, p, len);
+	fputc(',', f);
+	p = model_event_to(m, ev, &len);
+	esc_csv_field(f, p, len);
+	if (e->op == OP_CLOSE || e->op == OP_FORCED_CLOSE)
+		fprintf(f, ",%" PRIu64 ",%" PRIu64 ",", model_event_num(m, ev, 0), model_event_num(m, ev, 1));
+	else
+		fputs(",,,", f);
+	if (e->bits & EV_FAILED) {
+		p = model_event_status(m, ev);
+		esc_csv_field(f, p, strlen(p));
+	} else {
+		fputs("ok", f);
+	}
+	fprintf(f, ",%s\r\n", model_destr_name((enum destr_kind)e->dkind));
+}
+
+/* ---- text ---- */
+
+static void fmt_bytes(char *buf, size_t size, uint64_t b)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)b;
+	int u = 0;
+
+	if (b < 1024) {
+		snprintf(buf, size, "%" PRIu64 " B", b);
+		return;
+	}
+	while (v >= 1024 && u < 6) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.1f %s", v, units[u]);
+}
+
+static void fmt_dur(char *buf, size_t size, int64_t us)
+{
+	int64_t s = us / LTIME_US_PER_SEC;
+
+	if (s < 0)
+		s = 0;
+	if (s < 60)
+		snprintf(buf, size, "%" PRId64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, size, "%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, size, "%" PRId64 "h%02" PRId64 "m", s / 3600, s / 60 % 60);
+	else
+		snprintf(buf, size, "%" PRId64 "d%02" PRId64 "h", s / 86400, s / 3600 % 24);
+}
+
+/* "2026-11-24 11:02:31" */
+static void fmt_when(char *buf, int64_t t)
+{
+	ltime_iso(buf, t, NULL, 0);
+	buf[10] = ' ';
+}
+
+static void text_str(FILE *f, const struct report_opts *o, const char *s, size_t len)
+{
+	esc_term_fputs(f, s, len, o->utf8);
+}
+
+static void text_strid(FILE *f, const struct model *m, const struct report_opts *o, str_id id, const char *unknown)
+{
+	size_t len;
+	const char *s;
+
+	if (id == 0) {
+		fputs(unknown, f);
+		return;
+	}
+	s = model_str(m, id, &len);
+	text_str(f, o, s, len);
+}
+
+static void color(FILE *f, const struct report_opts *o, const char *c)
+{
+	if (o->color)
+		fputs(c, f);
+}
+
+/* What one event did, in words, for the text report and the follower. */
+static void text_action(FILE *f, const struct model *m, const struct report_opts *o, uint32_t ev, bool with_path)
+{
+	const struct model_event *e = model_event(m, ev);
+	char b1[32], b2[32], t[48];
+	size_t len;
+	const char *p;
+	bool failed = (e->bits & EV_FAILED) != 0;
+
+	if (failed) {
+		color(f, o, YELLOW);
+		fprintf(f, "FAILED %s", parse_op_name((enum op)e->op));
+	} else if (e->dkind != DK_NONE) {
+		color(f, o, RED);
+		switch (e->dkind) {
+		case DK_REMOVE: fputs("DELETED", f); break;
+		case DK_RMDIR: fputs("DELETED (rmdir)", f); break;
+		case DK_REPLACED: fputs("REPLACED", f); break;
+		case DK_OVERWRITTEN: fputs("OVERWRITTEN", f); break;
+		case DK_TRUNCATED: fputs("TRUNCATED", f); break;
+		default: break;
+		}
+	} else {
+		switch (e->op) {
+		case OP_OPEN:
+			fputs(e->oflags & (OF_WRITE | OF_APPEND) ? "opened for writing" : "opened", f);
+			break;
+		case OP_CLOSE:
+		case OP_FORCED_CLOSE: {
+			uint64_t r = model_event_num(m, ev, 0), w = model_event_num(m, ev, 1);
+			fmt_bytes(b1, sizeof(b1), r);
+			fmt_bytes(b2, sizeof(b2), w);
+			if (w > 0 && r > 0)
+				fprintf(f, "read %s, wrote %s", b1, b2);
+			else if (w > 0)
+				fprintf(f, "uploaded %s", b2);
+			else if (r > 0)
+				fprintf(f, "downloaded %s", b1);
+			else
+				fputs("closed (0 B)", f);
+			if (e->op == OP_FORCED_CLOSE)
+				fputs(" (forced close)", f);
+			break;
+		}
+		case OP_RENAME:
+		case OP_POSIX_RENAME:
+			fputs("renamed", f);
+			break;
+		case OP_SET:
+			switch ((enum set_attr)e->oflags) {
+			case SET_SIZE: fmt_bytes(b1, sizeof(b1), model_event_num(m, ev, 0)); fprintf(f, "size set to %s", b1); break;
+			case SET_MODE: fprintf(f, "chmod %04o", e->arg); break;
+			case SET_MODTIME: fputs("modtime set to ", f); text_strid(f, m, o, e->arg, "?"); break;
+			case SET_OWNER:
+				fprintf(f, "chown %" PRIu64 ":%" PRIu64, model_event_num(m, ev, 0), model_event_num(m, ev, 1));
+				break;
+			}
+			break;
+		case OP_MKDIR: fprintf(f, "mkdir 0%o", e->arg); break;
+		case OP_SYMLINK: fputs("symlink", f); break;
+		case OP_HARDLINK: fputs("hard link", f); break;
+		case OP_REFUSED:
+			fputs("refused ", f);
+			text_strid(f, m, o, e->arg, "?");
+			break;
+		case OP_ERROR:
+		case OP_FATAL:
+			fprintf(f, "%s: ", parse_op_name((enum op)e->op));
+			text_strid(f, m, o, e->arg, "");
+			break;
+		default:
+			fputs(parse_op_name((enum op)e->op), f);
+			break;
+		}
+	}
+	if (with_path && e->file != MODEL_NONE) {
+		fputc(' ', f);
+		p = model_event_path(m, ev, &len);
+		text_str(f, o, p, len);
+	}
+	if (model_event_file2(m, ev) != MODEL_NONE) {
+		p = model_event_to(m, ev, &len);
+		fputs(e->op == OP_SYMLINK ? " -> " : e->op == OP_HARDLINK ? " as " : " to ", f);
+		text_str(f, o, p, len);
+	}
+	if (failed) {
+		const char *st = model_event_status(m, ev);
+		fputs(" (", f);
+		text_str(f, o, st, strlen(st));
+		fputc(')', f);
+	}
+	if (e->dkind != DK_NONE || failed) {
+		ltime_iso(t, e->t, NULL, 0);
+		fprintf(f, " at %s", t + 11);
+	}
+	if (e->bits & EV_TRUNCATED)
+		fputs(" [line cut at 500 bytes]", f);
+	if (failed || e->dkind != DK_NONE)
+		color(f, o, RESET);
+}
+
+static void text_session(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o,
+                         uint32_t sess)
+{
+	const struct model_session *s = model_session(m, sess);
+	char a[48], b[48], d[32], up[32], down[32];
+	/* one line per file, in order of first touch; renames continue the line */
+	uint32_t *line_of_file = NULL, *files = NULL;
+	size_t nfiles = 0, cap = 0, mapcap = 0;
+	struct { uint32_t ev; uint32_t line; } *acts = NULL;
+	size_t nacts = 0, actcap = 0;
+	int64_t first = s->start ? s->start : s->first;
+	int64_t last = s->state == SS_CLOSED && s->end ? s->end : s->last;
+
+	color(f, o, BOLD);
+	text_strid(f, m, o, s->user, "(unknown user)");
+	fputc('@', f);
+	text_strid(f, m, o, s->ip, "?");
+	color(f, o, RESET);
+	fputs("  ", f);
+	text_strid(f, m, o, s->host, "-");
+	fputc(' ', f);
+	text_strid(f, m, o, s->prog, "?");
+	fprintf(f, "[%u]  ", s->pid);
+	fmt_when(a, first);
+	fmt_when(b, last);
+	fmt_dur(d, sizeof(d), last - first);
+	fprintf(f, "%s%s to %s (%s)  ", (s->flags & SF_NO_OPEN) ? "(before) " : "", a,
+	        s->state == SS_OPEN ? "now" : (strncmp(a, b, 10) == 0 ? b + 11 : b), d);
+	if (s->state == SS_LOST)
+		color(f, o, YELLOW);
+	else if (s->state == SS_OPEN)
+		color(f, o, GREEN);
+	fputs(s->state == SS_OPEN ? "live" : model_state_name((enum sess_state)s->state), f);
+	if (s->state != SS_CLOSED)
+		color(f, o, RESET);
+	fmt_bytes(up, sizeof(up), s->bytes_written);
+	fmt_bytes(down, sizeof(down), s->bytes_read);
+	fprintf(f, "\n  up %s, down %s, %u file%s, ", up, down, s->nfiles, s->nfiles == 1 ? "" : "s");
+	if (s->ndeletions > 0)
+		color(f, o, RED);
+	fprintf(f, "%u deletion%s", s->ndeletions, s->ndeletions == 1 ? "" : "s");
+	if (s->ndeletions > 0)
+		color(f, o, RESET);
+	fprintf(f, ", %u failure%s\n", s->nfailures, s->nfailures == 1 ? "" : "s");
+
+	for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next) {
+		const struct model_event *e = model_event(m, ev);
+		uint32_t line;
+		if ((e->bits & EV_NOISE) && !o->noise && !(e->bits & EV_FAILED))
+			continue;
+		if (flt != NULL && !filter_event(m, flt, ev))
+			continue;
+		/* opens that succeed are implied by their close */
+		if (e->op == OP_OPEN && !(e->bits & EV_FAILED) && e->dkind == DK_NONE && !o->noise)
+			continue;
+		uint32_t key = e->file != MODEL_NONE ? e->file : UINT32_MAX;
+		line = UINT32_MAX;
+		if (key != UINT32_MAX && key < mapcap && line_of_file[key] != UINT32_MAX)
+			line = line_of_file[key];
+		if (line == UINT32_MAX) {
+			xgrow(&files, &cap, nfiles + 1, sizeof(*files));
+			files[nfiles] = ev;
+			line = (uint32_t)nfiles++;
+			if (key != UINT32_MAX) {
+				size_t old = mapcap;
+				xgrow(&line_of_file, &mapcap, (size_t)key + 1, sizeof(*line_of_file));
+				for (size_t i = old; i < mapcap; i++)
+					line_of_file[i] = UINT32_MAX;
+				line_of_file[key] = line;
+			}
+		}
+		/* the name it was renamed to continues the same line */
+		if ((e->op == OP_RENAME || e->op == OP_POSIX_RENAME) && !(e->bits & EV_FAILED) && e->arg != MODEL_NONE) {
+			size_t old = mapcap;
+			xgrow(&line_of_file, &mapcap, (size_t)e->arg + 1, sizeof(*line_of_file));
+			for (size_t i = old; i < mapcap; i++)
+				line_of_file[i] = UINT32_MAX;
+			line_of_file[e->arg] = line;
+		}
+		xgrow(&acts, &actcap, nacts + 1, sizeof(*acts));
+		acts[nacts].ev = ev;
+		acts[nacts].line = line;
+		nacts++;
+	}
+	for (size_t l = 0; l < nfiles; l++) {
+		const struct model_event *e0 = model_event(m, files[l]);
+		size_t len;
+		const char *p;
+		int n = 0;
+		fputs("    ", f);
+		if (e0->file != MODEL_NONE) {
+			p = model_event_path(m, files[l], &len);
+			text_str(f, o, p, len);
+			fputs(": ", f);
+		}
+		for (size_t i = 0; i < nacts; i++) {
+			if (acts[i].line != l)
+				continue;
+			if (n++)
+				fputs(o->utf8 ? " → " : " -> ", f);
+			text_action(f, m, o, acts[i].ev, false);
+		}
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+	free(line_of_file);
+	free(files);
+	free(acts);
+}
+
+void report_session(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o,
+                    uint32_t sess)
+{
+	switch (o->format) {
+	case RF_JSON:
+		json_session(f, m, flt, sess);
+		break;
+	case RF_CSV: {
+		const struct model_session *s = model_session(m, sess);
+		for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next)
+			if (flt == NULL || filter_event(m, flt, ev))
+				csv_event(f, m, ev);
+		break;
+	}
+	case RF_TEXT:
+		text_session(f, m, flt, o, sess);
+		break;
+	}
+}
+
+static int64_t start_of(const struct model *m, uint32_t s)
+{
+	const struct model_session *ss = model_session(m, s);
+
+	return ss->start ? ss->start : ss->first;
+}
+
+static const struct model *sort_model;
+
+static int cmp_start(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int64_t tx = start_of(sort_model, x), ty = start_of(sort_model, y);
+
+	if (tx != ty)
+		return tx < ty ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+void report_write(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o)
+{
+	size_t n = model_nsessions(m), k = 0;
+	uint32_t *ids = xmalloc((n ? n : 1) * sizeof(*ids));
+	bool sorted = true;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (flt != NULL && !filter_session_shown(m, flt, i))
+			continue;
+		if (k > 0 && start_of(m, i) < start_of(m, ids[k - 1]))
+			sorted = false;
+		ids[k++] = i;
+	}
+	if (!sorted) {
+		sort_model = m;
+		qsort(ids, k, sizeof(*ids), cmp_start);
+	}
+	if (o->format == RF_CSV)
+		report_csv_header(f);
+	for (size_t i = 0; i < k; i++)
+		report_session(f, m, flt, o, ids[i]);
+	if (o->format == RF_JSON)
+		report_json_summary(f, m);
+	if (o->format == RF_TEXT) {
+		const struct model_stats *st = model_stats(m);
+		fprintf(f, "%zu session%s shown of %zu; %" PRIu64 " lines read, %" PRIu64 " events, %" PRIu64
+		           " deletions, %" PRIu64 " unparsed lines\n",
+		        k, k == 1 ? "" : "s", n, st->lines, st->events, st->deletions, st->unparsed_lines);
+	}
+	free(ids);
+}
+
+void report_follow_event(FILE *f, const struct model *m, const struct report_opts *o, uint32_t ev)
+{
+	const struct model_event *e = model_event(m, ev);
+	const struct model_session *s = model_session(m, e->sess);
+	char t[48];
+
+	if (o->format == RF_JSON) {
+		fputs("{\"type\":\"event\",\"host\":", f);
+		json_strid(f, m, s->host);
+		fputs(",\"program\":", f);
+		json_strid(f, m, s->prog);
+		fprintf(f, ",\"pid\":%u,\"user\":", s->pid);
+		json_strid(f, m, s->user);
+		fputs(",\"ip\":", f);
+		json_strid(f, m, s->ip);
+		fputc(',', f);
+		json_event_fields(f, m, ev);
+		fputs("}\n", f);
+	} else if (o->format == RF_CSV) {
+		csv_event(f, m, ev);
+	} else {
+		fmt_when(t, e->t);
+		fprintf(f, "%s ", t);
+		text_strid(f, m, o, s->user, "?");
+		fputc('@', f);
+		text_strid(f, m, o, s->ip, "?");
+		fputc(' ', f);
+		text_strid(f, m, o, s->host, "-");
+		fprintf(f, "[%u] ", s->pid);
+		text_action(f, m, o, ev, true);
+		fputc('\n', f);
+	}
+}
+
+void report_follow_session(FILE *f, const struct model *m, const struct report_opts *o, uint32_t sess,
+                           enum model_change what)
+{
+	const struct model_session *s = model_session(m, sess);
+	static const char *const words[] = { "opened", "closed", "lost", "updated" };
+	char t[48];
+
+	if (o->format == RF_JSON) {
+		json_session_head(f, m, sess);
+		fputs("}\n", f);
+	} else if (o->format == RF_TEXT) {
+		fmt_when(t, what == MC_CLOSED && s->end ? s->end : s->last);
+		fprintf(f, "%s ", t);
+		text_strid(f, m, o, s->user, "?");
+		fputc('@', f);
+		text_strid(f, m, o, s->ip, "?");
+		fputc(' ', f);
+		text_strid(f, m, o, s->host, "-");
+		fprintf(f, "[%u] session %s\n", s->pid, words[what]);
+	}
+}
