@@ -5,3 +5,4 @@
 SUITE(parse)
 SUITE(model)
 SUITE(report)
+SUITE(tail)

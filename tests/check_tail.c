@@ -1,0 +1,409 @@
+/*
+ * tail: real files in a temp directory, real renames, truncations and
+ * deletions; lines collected through the callback and compared. The
+ * 1,000-rotation stress run with separate writer and rotator processes is
+ * tests/tools/tailstress.c (run by tests/t-tail-stress.sh).
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rotated.h"
+#include "tail.h"
+#include "util.h"
+
+struct coll {
+	char buf[1 << 16];
+	size_t len;
+	int nlines;
+	int st[TS_ERROR + 1];
+};
+
+static void on_line(void *ctx, const char *line, size_t len)
+{
+	struct coll *c = ctx;
+
+	ck_assert_uint_lt(c->len + len + 1, sizeof(c->buf));
+	memcpy(c->buf + c->len, line, len);
+	c->len += len;
+	c->buf[c->len++] = '|';
+	c->buf[c->len] = '\0';
+	c->nlines++;
+}
+
+static void on_status(void *ctx, enum tail_status st, const char *path, const char *msg)
+{
+	struct coll *c = ctx;
+
+	(void)path;
+	(void)msg;
+	c->st[st]++;
+}
+
+static char dir[64];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/check_tail.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *p(const char *name)
+{
+	static char bufs[4][256];
+	static int i;
+	char *b = bufs[i++ % 4];
+
+	snprintf(b, 256, "%s/%s", dir, name);
+	return b;
+}
+
+static void put(const char *path, const char *mode, const char *text)
+{
+	FILE *f = fopen(path, mode);
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Run the poll loop for up to ms, or until want is the collected text. */
+static void pump(struct tail *t, struct coll *c, const char *want, int ms)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (;;) {
+		struct pollfd pfd[8];
+		int n = tail_pollfds(t, pfd, 8), to = tail_pending(t) ? 0 : tail_timeout_ms(t);
+
+		if (to < 0 || to > 20)
+			to = 20;
+		poll(pfd, (nfds_t)n, to);
+		tail_dispatch(t, pfd, n);
+		tail_read_some(t, 1 << 20);
+		if (want != NULL && strcmp(c->buf, want) == 0)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 > ms)
+			return;
+	}
+}
+
+static struct tail *mk(struct coll *c, const struct tail_opts *o)
+{
+	struct tail_callbacks cb = { on_line, on_status, c };
+
+	memset(c, 0, sizeof(*c));
+	return tail_new(&cb, o);
+}
+
+START_TEST(history_and_partial)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+
+	put(p("log"), "w", "one\ntwo\nthr");
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, "one|two|", 500);
+	ck_assert_str_eq(c.buf, "one|two|");
+	ck_assert(tail_caught_up(t));
+	ck_assert_int_eq(c.st[TS_CAUGHT_UP], 1);
+	put(p("log"), "a", "ee");
+	pump(t, &c, NULL, 50);
+	ck_assert_str_eq(c.buf, "one|two|");
+	put(p("log"), "a", "\nfour\n");
+	pump(t, &c, "one|two|three|four|", 1000);
+	ck_assert_str_eq(c.buf, "one|two|three|four|");
+	ck_assert_int_eq(tail_timeout_ms(t), -1);   /* idle: nothing timed */
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(rename_create)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+	int fd;
+
+	put(p("log"), "w", "a1\n");
+	fd = open(p("log"), O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, "a1|", 500);
+	/* logrotate renames; the writer goes on writing the old file... */
+	ck_assert_int_eq(rename(p("log"), p("log.1")), 0);
+	ck_assert_int_eq(write(fd, "a2\n", 3), 3);
+	put(p("log"), "w", "");
+	pump(t, &c, "a1|a2|", 500);
+	ck_assert_int_eq(write(fd, "a3\n", 3), 3);
+	pump(t, &c, "a1|a2|a3|", 500);
+	/* ...until told to reopen; then the new file. */
+	ck_assert_int_eq(close(fd), 0);
+	put(p("log"), "a", "b1\nb2\n");
+	pump(t, &c, "a1|a2|a3|b1|b2|", 1000);
+	ck_assert_str_eq(c.buf, "a1|a2|a3|b1|b2|");
+	ck_assert_int_eq(c.st[TS_ROTATED], 1);
+	pump(t, &c, NULL, 30);
+	ck_assert_int_eq(c.st[TS_OLD_DONE], 1);      /* IN_CLOSE_WRITE seen */
+	ck_assert_int_eq(tail_timeout_ms(t), -1);
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(old_quiet)
+{
+	struct coll c;
+	struct tail_opts o = { .old_quiet_ms = 100 };
+	struct tail *t = mk(&c, &o);
+	int fd;
+
+	put(p("log"), "w", "x\n");
+	fd = open(p("log"), O_RDONLY);          /* a reader, not a writer: no close-write */
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, "x|", 500);
+	ck_assert_int_eq(rename(p("log"), p("log.1")), 0);
+	put(p("log"), "w", "y\n");
+	pump(t, &c, "x|y|", 500);
+	ck_assert_int_ge(tail_timeout_ms(t), 0);
+	pump(t, &c, NULL, 300);
+	ck_assert_int_eq(c.st[TS_OLD_DONE], 1);
+	ck_assert_int_eq(tail_timeout_ms(t), -1);
+	close(fd);
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(copytruncate)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+
+	put(p("log"), "w", "l1\nl2\n");
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, "l1|l2|", 500);
+	ck_assert_int_eq(truncate(p("log"), 0), 0);
+	put(p("log"), "a", "m1\n");
+	pump(t, &c, "l1|l2|m1|", 1000);
+	ck_assert_str_eq(c.buf, "l1|l2|m1|");
+	ck_assert_int_eq(c.st[TS_TRUNCATED], 1);
+	tail_free(t);
+}
+END_TEST
+
+/* Truncated and rewritten past our offset before we looked: the first bytes differ. */
+START_TEST(copytruncate_regrown)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+
+	put(p("log"), "w", "aaaa1\n");
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, "aaaa1|", 500);
+	put(p("log"), "w", "bbbb1\nbbbb2\n");       /* O_TRUNC then more than before */
+	pump(t, &c, "aaaa1|bbbb1|bbbb2|", 1000);
+	ck_assert_str_eq(c.buf, "aaaa1|bbbb1|bbbb2|");
+	tail_free(t);
+}
+END_TEST
+
+/* Lines written after our last read but before the truncation are read from the copy. */
+START_TEST(copytruncate_recover)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+	char cmd[512];
+
+	put(p("log"), "w", "c1\n");
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, "c1|", 500);
+	put(p("log"), "a", "c2\nc3\n");
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && : > '%s'", p("log"), p("log.1"), p("log"));
+	ck_assert_int_eq(system(cmd), 0);
+	put(p("log"), "a", "d1\n");
+	pump(t, &c, "c1|c2|c3|d1|", 1000);
+	ck_assert_str_eq(c.buf, "c1|c2|c3|d1|");
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(delete_recreate_and_waiting)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, NULL, 30);
+	ck_assert_int_eq(c.st[TS_WAITING], 1);
+	ck_assert(tail_caught_up(t));
+	put(p("log"), "w", "w1\n");
+	pump(t, &c, "w1|", 1000);
+	ck_assert_str_eq(c.buf, "w1|");
+	ck_assert_int_eq(unlink(p("log")), 0);
+	pump(t, &c, NULL, 30);
+	ck_assert_int_eq(c.st[TS_DELETED], 1);
+	put(p("log"), "w", "w2\n");
+	pump(t, &c, "w1|w2|", 1000);
+	ck_assert_str_eq(c.buf, "w1|w2|");
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(dir_replaced)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+
+	ck_assert_int_eq(mkdir(p("d"), 0755), 0);
+	put(p("d/log"), "w", "d1\n");
+	ck_assert_int_eq(tail_add_file(t, p("d/log"), NULL), 0);
+	pump(t, &c, "d1|", 500);
+	ck_assert_int_eq(rename(p("d"), p("d.old")), 0);
+	ck_assert_int_eq(mkdir(p("d"), 0755), 0);
+	put(p("d/log"), "w", "d2\n");
+	pump(t, &c, "d1|d2|", 1000);
+	ck_assert_str_eq(c.buf, "d1|d2|");
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(symlink_changed)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+
+	put(p("a.log"), "w", "s1\n");
+	put(p("b.log"), "w", "s2\n");
+	ck_assert_int_eq(symlink("a.log", p("cur")), 0);
+	ck_assert_int_eq(tail_add_file(t, p("cur"), NULL), 0);
+	pump(t, &c, "s1|", 500);
+	ck_assert_int_eq(symlink("b.log", p("cur.new")), 0);
+	ck_assert_int_eq(rename(p("cur.new"), p("cur")), 0);
+	pump(t, &c, "s1|s2|", 1000);
+	put(p("b.log"), "a", "s3\n");
+	pump(t, &c, "s1|s2|s3|", 1000);
+	ck_assert_str_eq(c.buf, "s1|s2|s3|");
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(polling_fallback)
+{
+	struct coll c;
+	struct tail_opts o = { .force_poll = true, .poll_ms = 20 };
+	struct tail *t = mk(&c, &o);
+
+	put(p("log"), "w", "p1\n");
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	ck_assert_int_eq(c.st[TS_POLLING], 1);
+	pump(t, &c, "p1|", 500);
+	ck_assert_int_ge(tail_timeout_ms(t), 0);
+	put(p("log"), "a", "p2\n");
+	pump(t, &c, "p1|p2|", 1000);
+	ck_assert_int_eq(rename(p("log"), p("log.1")), 0);
+	put(p("log"), "w", "p3\n");
+	pump(t, &c, "p1|p2|p3|", 1000);
+	ck_assert_str_eq(c.buf, "p1|p2|p3|");
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(pipe_source)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+	int fds[2];
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(tail_add_fd(t, fds[0], "pipe"), 0);
+	ck_assert_int_eq(write(fds[1], "q1\nq", 4), 4);
+	pump(t, &c, "q1|", 500);
+	ck_assert_int_eq(write(fds[1], "2\nq3", 4), 4);
+	close(fds[1]);
+	pump(t, &c, "q1|q2|q3|", 1000);
+	ck_assert_str_eq(c.buf, "q1|q2|q3|");   /* the last, unterminated line at EOF */
+	ck_assert(tail_done(t));
+	ck_assert_int_eq(c.st[TS_EOF], 1);
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(missing_dir)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+	const char *err = NULL;
+
+	ck_assert_int_eq(tail_add_file(t, p("nodir/log"), &err), -1);
+	ck_assert_ptr_nonnull(strstr(err, "does not exist"));
+	tail_free(t);
+}
+END_TEST
+
+START_TEST(rotated_names)
+{
+	static const char *names[] = {
+		"log", "log.1", "log.2.gz", "log.10.gz", "log-20261124", "log-20261123.gz",
+		"log.bak", "logx.1", "log.3.bz2", "other.1",
+	};
+	char **l;
+	size_t n;
+
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		put(p(names[i]), "w", "");
+	n = rotated_find(p("log"), &l);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(l[0], p("log-20261123.gz"));
+	ck_assert_str_eq(l[1], p("log-20261124"));
+	ck_assert_str_eq(l[2], p("log.10.gz"));
+	ck_assert_str_eq(l[3], p("log.2.gz"));
+	ck_assert_str_eq(l[4], p("log.1"));
+	ck_assert(rotated_is_gz(l[0]));
+	rotated_free(l, n);
+}
+END_TEST
+
+Suite *suite_tail(void);
+
+Suite *suite_tail(void)
+{
+	Suite *s = suite_create("tail");
+	struct { const char *name; const TTest *test; } cases[] = {
+		{ "history_and_partial", history_and_partial },
+		{ "rename_create", rename_create },
+		{ "old_quiet", old_quiet },
+		{ "copytruncate", copytruncate },
+		{ "copytruncate_regrown", copytruncate_regrown },
+		{ "copytruncate_recover", copytruncate_recover },
+		{ "delete_recreate_and_waiting", delete_recreate_and_waiting },
+		{ "dir_replaced", dir_replaced },
+		{ "symlink_changed", symlink_changed },
+		{ "polling_fallback", polling_fallback },
+		{ "pipe_source", pipe_source },
+		{ "missing_dir", missing_dir },
+		{ "rotated_names", rotated_names },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		TCase *tc = tcase_create(cases[i].name);
+
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	return s;
+}
