@@ -1,0 +1,209 @@
+#!/bin/sh
+# The benchmark, as `make bench` runs it (env B = build dir with sftptop and tools/).
+#
+# Generates deterministic logs with tests/tools/genlog into $B/bench (kept, and
+# made again only when missing or when genlog.c changed): 1M and 10M lines in
+# the traditional format, 1M in RFC 3339. Then, in one run on the same files
+# so that ratios hold on a noisy machine, each measurement pinned to one core
+# (taskset -c 0) and repeated BENCH_RUNS times (median):
+#   sftptop to a complete model: --report=json --deletions > /dev/null, and the
+#     same with no report (--report=none / --count / --report=summary, whichever exists);
+#   wc -l, grep -c 'internal-sftp\[', tests/bench/sessions.awk with mawk,
+#     lnav headless (when installed) counting the lines of its syslog index;
+#   peak RSS, and bytes of peak RSS per stored event;
+#   follow latency and idle CPU (tests/tools/followlat, when built);
+#   UI draw times (tests/tools/uibench, when built).
+# Prints one markdown table and writes it to $B/bench/table.md.
+#
+# Environment: BENCH_RUNS (3), BENCH_SIZES ("1m 10m"; "1m" for a quick run),
+# BENCH_INSTALL=1 installs mawk and lnav with apt-get when missing.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+B=${B:-build}
+BIN=$B/sftptop
+T=$B/tools
+D=$B/bench
+RUNS=${BENCH_RUNS:-3}
+SIZES=${BENCH_SIZES:-"1m 10m"}
+mkdir -p "$D"
+
+for x in "$BIN" "$T/genlog" "$T/benchrun"; do
+	[ -x "$x" ] || { echo "bench: $x is missing: run make first" >&2; exit 1; }
+done
+if [ "${BENCH_INSTALL:-0}" = 1 ]; then
+	for p in mawk lnav; do
+		command -v "$p" >/dev/null 2>&1 || apt-get install -y --no-install-recommends "$p" >/dev/null
+	done
+fi
+PIN=
+command -v taskset >/dev/null 2>&1 && PIN="taskset -c 0"
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# ---- the logs ----
+sum=$(cksum < tests/tools/genlog.c)
+if [ "$(cat "$D/genlog.sum" 2>/dev/null)" != "$sum" ]; then
+	rm -f "$D"/*.log
+	echo "$sum" > "$D/genlog.sum"
+fi
+lines_of() { case $1 in 1m) echo 1000000 ;; 10m) echo 10000000 ;; 200k) echo 200000 ;; esac; }
+gen() { # format size
+	f=$D/$1-$2.log
+	if [ ! -s "$f" ]; then
+		echo "bench: generating $f" >&2
+		"$T/genlog" -n "$(lines_of "$2")" -f "$1" -s 1 -o "$f.tmp" && mv "$f.tmp" "$f" || exit 1
+	fi
+}
+FILES=
+for s in $SIZES; do gen traditional "$s"; FILES="$FILES traditional-$s"; done
+gen rfc3339 1m
+FILES="$FILES rfc3339-1m"
+
+# ---- how to get a model with no report ----
+head -n 2000 "$D/traditional-1m.log" > "$D/probe.log"
+QUIET=
+for opt in --report=none --count --report=summary; do
+	if "$BIN" $opt "$D/probe.log" > /dev/null 2>&1; then QUIET=$opt; break; fi
+done
+
+# ---- measuring ----
+# measure NAME CMD...: runs it $RUNS times, sets M_WALL M_CPU M_RSS (medians; RSS in kB), M_OK
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "" }'; }
+measure() {
+	name=$1; shift
+	: > "$D/runs.txt"
+	M_OK=1
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		# grep stops at the first match when its output is /dev/null: give the
+		# small-output tools a real file
+		case $name in grep|wc) out=$D/out.txt ;; *) out=/dev/null ;; esac
+		if ! "$T/benchrun" -r "$D/one.txt" -o "$out" -- $PIN "$@" 2> "$D/err.txt"; then
+			# grep -c exits 1 when it counts 0; everything else must succeed
+			case $name in grep*) ;; *) M_OK=0 ;; esac
+		fi
+		cat "$D/one.txt" >> "$D/runs.txt"
+		i=$((i + 1))
+	done
+	M_WALL=$(sed 's/.*wall=\([^ ]*\).*/\1/' "$D/runs.txt" | median)
+	M_CPU=$(sed 's/.*cpu=\([^ ]*\).*/\1/' "$D/runs.txt" | median)
+	M_RSS=$(sed 's/.*maxrss_kb=\([^ ]*\).*/\1/' "$D/runs.txt" | median)
+	[ "$M_OK" = 1 ] || { echo "bench: $name failed:" >&2; cat "$D/err.txt" >&2; }
+}
+
+TABLE=$D/table.md
+{
+	echo "| file | tool | wall s | CPU s | M lines/s | MB/s | peak RSS MB | time / sftptop's |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|"
+} > "$D/rows.md"
+: > "$D/extra.md"
+: > "$D/vals.txt"
+
+row() { # file lines bytes tool ref_wall (also notes "$F tool wall rss ok" in vals.txt)
+	echo "$F|$4|$M_WALL|$M_RSS|$M_OK" >> "$D/vals.txt"
+	awk -v f="$1" -v n="$2" -v b="$3" -v t="$4" -v w="$M_WALL" -v c="$M_CPU" -v r="$M_RSS" -v ref="$5" -v ok="$M_OK" 'BEGIN {
+		if (!ok) { printf "| %s | %s | failed | | | | | |\n", f, t; exit }
+		x = (ref > 0 && t !~ /^sftptop/) ? sprintf("%.2f", w / ref) : ""
+		printf "| %s | %s | %.3f | %.3f | %.2f | %.0f | %.1f | %s |\n", f, t, w, c, n / w / 1e6, b / w / 1e6, r / 1024, x
+	}' >> "$D/rows.md"
+}
+
+for f in $FILES; do
+	F=$f
+	log=$D/$f.log
+	n=$(lines_of "${f#*-}")
+	bytes=$(wc -c < "$log")
+	cat "$log" > /dev/null                   # page cache: every tool reads it hot
+	label="$f ($(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }'))"
+	echo "bench: $label" >&2
+
+	ref=0
+	if [ -n "$QUIET" ]; then
+		measure sftptop "$BIN" "$QUIET" "$log"
+		row "$label" "$n" "$bytes" "sftptop $QUIET" 0
+		ref=$M_WALL
+		rss_quiet=$M_RSS
+	fi
+	measure sftptop "$BIN" --report=json --deletions "$log"
+	row "$label" "$n" "$bytes" "sftptop --report=json --deletions" 0
+	[ "$ref" = 0 ] && ref=$M_WALL
+	[ -n "$QUIET" ] || rss_quiet=$M_RSS
+
+	measure wc wc -l "$log"
+	row "$label" "$n" "$bytes" "wc -l" "$ref"
+	measure grep grep -c 'internal-sftp\[' "$log"
+	row "$label" "$n" "$bytes" "grep -c 'internal-sftp\\['" "$ref"
+	if have mawk; then
+		measure awk mawk -f tests/bench/sessions.awk "$log"
+		row "$label" "$n" "$bytes" "mawk -f sessions.awk" "$ref"
+	else
+		echo "| $label | mawk -f sessions.awk | not installed | | | | | |" >> "$D/rows.md"
+	fi
+	if have lnav; then
+		mkdir -p "$D/lnav-home"
+		measure lnav env HOME="$PWD/$D/lnav-home" lnav -n -c ';SELECT count(*) FROM syslog_log' "$log"
+		row "$label" "$n" "$bytes" "lnav -n (count syslog_log)" "$ref"
+	else
+		echo "| $label | lnav | not installed | | | | | |" >> "$D/rows.md"
+	fi
+
+	# bytes per stored event: peak RSS of the model run / events in the JSON summary
+	events=$("$BIN" --report=json "$log" 2>/dev/null | tail -n 1 | sed -n 's/.*"events": *\([0-9]*\).*/\1/p')
+	if [ -n "$events" ] && [ "$events" -gt 0 ] 2>/dev/null; then
+		echo "| $label | peak RSS per stored event ($events events) | $(awk -v r="$rss_quiet" -v e="$events" 'BEGIN { printf "%.0f bytes", r * 1024 / e }') |" >> "$D/extra.md"
+	else
+		echo "| $label | peak RSS per stored event | n/a (no \"events\" in the JSON summary) |" >> "$D/extra.md"
+	fi
+done
+
+# ---- the follower and the UI, from their own harnesses ----
+if [ -x "$T/followlat" ]; then
+	"$T/followlat" "$BIN" > "$D/followlat.txt" 2>&1 || echo "(followlat failed)" >> "$D/followlat.txt"
+	while IFS= read -r l; do echo "| follow | $l | |" >> "$D/extra.md"; done < "$D/followlat.txt"
+else
+	echo "| follow | latency (write to event out), idle CPU | n/a (no tests/tools/followlat) |" >> "$D/extra.md"
+fi
+if [ -x "$T/uibench" ]; then
+	"$T/uibench" > "$D/uibench.txt" 2>&1 || echo "(uibench failed)" >> "$D/uibench.txt"
+	while IFS= read -r l; do echo "| UI | $l | |" >> "$D/extra.md"; done < "$D/uibench.txt"
+else
+	echo "| UI | sessions view with 100,000 sessions; timeline of 10,000 events | n/a (no tests/tools/uibench) |" >> "$D/extra.md"
+fi
+
+# The issue's targets (one core, traditional, 1M lines), from vals.txt.
+targets() {
+	awk -F'|' -v quiet="sftptop ${QUIET:-none}" '
+	$5 == 1 { w[$1, $2] = $3; r[$1, $2] = $4 }
+	function sft(f) { return ((f, quiet) in w) ? quiet : "sftptop --report=json --deletions" }
+	function line(what, ok, val) { printf "| %s | %s | %s |\n", what, val, ok ? "met" : "**not met**" }
+	END {
+		f = "traditional-1m"; s = sft(f); t = w[f, s]
+		print "| target (traditional, 1M lines, one core) | measured | |"
+		print "|---|---|---|"
+		if (t == "") { print "| sftptop | failed | |"; exit }
+		line("complete model in < 0.2 s", t < 0.2, sprintf("%.3f s (%s)", t, s))
+		line(">= 5M lines/s", 1e6 / t >= 5e6, sprintf("%.2fM lines/s", 1e6 / t / 1e6))
+		if ((f, "mawk -f sessions.awk") in w) { a = w[f, "mawk -f sessions.awk"]; line(">= 5x faster than the awk script", a / t >= 5, sprintf("%.1fx", a / t)) }
+		if ((f, "lnav -n (count syslog_log)") in w) { a = w[f, "lnav -n (count syslog_log)"]; line(">= 5x faster than lnav", a / t >= 5, sprintf("%.1fx", a / t)) }
+		g = w[f, "grep -c \x27internal-sftp\\[\x27"]
+		if (g != "") line("within 5x of grep -c", t / g <= 5, sprintf("%.1fx grep", t / g))
+		line("peak RSS < 48 MB (1M lines)", r[f, s] / 1024 < 48, sprintf("%.1f MB", r[f, s] / 1024))
+		f = "traditional-10m"; s = sft(f)
+		if ((f, s) in r) line("peak RSS < 400 MB (10M lines)", r[f, s] / 1024 < 400, sprintf("%.1f MB", r[f, s] / 1024))
+	}' "$D/vals.txt"
+}
+
+{
+	echo "Machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs;" \
+		"$(uname -sr); sftptop $(git rev-parse --short HEAD 2>/dev/null || echo '?');" \
+		"one core (${PIN:-not pinned}), median of $RUNS runs, files in the page cache."
+	echo
+	cat "$D/rows.md"
+	echo
+	echo "| file | measure | value |"
+	echo "|---|---|---|"
+	cat "$D/extra.md"
+	echo
+	targets
+} > "$TABLE"
+rm -f "$D/rows.md" "$D/extra.md" "$D/vals.txt" "$D/out.txt" "$D/one.txt" "$D/runs.txt" "$D/err.txt"
+cat "$TABLE"
