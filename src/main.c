@@ -18,9 +18,11 @@
 #include <zlib.h>
 
 #include "filter.h"
+#include "follow.h"
 #include "ingest.h"
 #include "model.h"
 #include "report.h"
+#include "rotated.h"
 #include "util.h"
 
 #define DEFAULT_LOG "/var/log/sftp.log"
@@ -121,6 +123,8 @@ int main(int argc, char **argv)
 	const char **chroot = NULL;
 	size_t nchroot = 0;
 	bool report = false, no_color = false;
+	bool follow = false, rotated = false;   /* follow mode (follow.c) */
+	int64_t idle_timeout = 0;
 	int64_t now = ltime_local_wall(time(NULL));
 	int c, rc;
 
@@ -170,7 +174,13 @@ int main(int argc, char **argv)
 		case 'C': no_color = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': version(); return 0;
-		case 'f': case 'R': case 'M': case 'd': case OPT_IDLE: case OPT_KEEP: case OPT_REPLAY: case OPT_DOCTOR:
+		case 'f': follow = true; break;
+		case 'R': rotated = true; break;
+		case OPT_IDLE:
+			if (follow_parse_duration(optarg, &idle_timeout) != 0)
+				bad_usage("bad duration (use 90s, 30m, 4h or 2d):", optarg);
+			break;
+		case 'M': case 'd': case OPT_KEEP: case OPT_REPLAY: case OPT_DOCTOR:
 			/* accepted here, acted on by the modes that use them */
 			break;
 		default:
@@ -197,7 +207,18 @@ int main(int argc, char **argv)
 	const char *const *files = optind < argc ? (const char *const *)argv + optind : def;
 	size_t nfiles = optind < argc ? (size_t)(argc - optind) : 1;
 
-	rc = ingest_files(in, files, nfiles) == 0 ? 0 : 1;
+	/* follow mode (follow.c): history, then new events as they come */
+	if (follow) {
+		struct follow_opts fo = { .files = files, .nfiles = nfiles, .rotated = rotated, .m = m,
+			.in = in, .flt = filter_empty(&flt) ? NULL : &flt, .ro = &ro,
+			.idle_timeout = idle_timeout, .diag = stderr };
+		rc = follow_run(&fo);
+		goto done;
+	}
+	char **rfiles = NULL;
+	size_t nrfiles = rotated ? rotated_expand(files, nfiles, &rfiles) : 0;
+	rc = ingest_files(in, rotated ? (const char *const *)rfiles : files, rotated ? nrfiles : nfiles) == 0 ? 0 : 1;
+	rotated_free(rfiles, nrfiles);
 	if (rc == 0) {
 		report_write(stdout, m, filter_empty(&flt) ? NULL : &flt, &ro);
 		if (fflush(stdout) != 0 && errno != EPIPE) {
@@ -205,6 +226,7 @@ int main(int argc, char **argv)
 			rc = 1;
 		}
 	}
+done:
 	ingest_free(in);
 	model_free(m);
 	filter_clear(&flt);

@@ -158,3 +158,22 @@ void rotated_free(char **list, size_t n)
 		free(list[i]);
 	free(list);
 }
+
+size_t rotated_expand(const char *const *paths, size_t n, char ***out)
+{
+	char **res = NULL;
+	size_t nres = 0, cap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char **list = NULL;
+		size_t k = strcmp(paths[i], "-") == 0 ? 0 : rotated_find(paths[i], &list);
+
+		xgrow(&res, &cap, nres + k + 1, sizeof(*res));
+		for (size_t j = 0; j < k; j++)
+			res[nres++] = list[j];
+		free(list);
+		res[nres++] = xstrdup(paths[i]);
+	}
+	*out = res;
+	return nres;
+}

@@ -22,6 +22,10 @@
 size_t rotated_find(const char *path, char ***out);
 void rotated_free(char **list, size_t n);
 
+/* paths with each one's rotated predecessors before it ("-" kept as is);
+ * returns the count, *out freed with rotated_free(). */
+size_t rotated_expand(const char *const *paths, size_t n, char ***out);
+
 /* Does name end in ".gz"? */
 bool rotated_is_gz(const char *name);
 
