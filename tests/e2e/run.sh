@@ -84,7 +84,7 @@ begin() {
 	echo "--- $SC"
 }
 # expect KEY VALUE: passed to check.py as E_KEY
-expect() { printf 'E_%s=%s\n' "$1" "$2" >> "$W/s/$SC.env"; }
+expect() { printf 'E_%s=%q\n' "$1" "$2" >> "$W/s/$SC.env"; }
 # wait_closed N: N more `session closed` lines than at begin, in both files
 wait_closed() {
 	e2e_wait_count "$LOG_TRAD" 'session closed for local user' $((CLOSED0 + $1)) &&
@@ -297,13 +297,18 @@ echo "scenarios ran in $(( $(date +%s) - start ))s"
 
 [ -n "$CAPTURE" ] && exit 0
 
-if [ ! -x "$SFTPTOP" ] || ! "$SFTPTOP" --report=json /dev/null > /dev/null 2>&1; then
+: > "$W/s/empty.log"
+if [ ! -x "$SFTPTOP" ] || ! "$SFTPTOP" --report=json "$W/s/empty.log" > /dev/null 2>&1; then
 	echo "SKIP: $SFTPTOP --report=json does not work yet: scenarios ran, nothing checked"
 	exit 77
 fi
 
-for s in $CHECK_LIST; do
+# The whole logs: every scenario at once, and every line rsyslogd received.
+cp "$LOG_TRAD" "$W/s/whole.trad.log"; cp "$LOG_RFC" "$W/s/whole.rfc.log"; cp "$LOG_ALL" "$W/s/all.rfc.log"
+: > "$W/s/whole.env"; : > "$W/s/all.env"
+for s in $CHECK_LIST whole all; do
 	for fmt in trad rfc; do
+		[ -f "$W/s/$s.$fmt.log" ] || continue
 		"$SFTPTOP" --report=json "$W/s/$s.$fmt.log" > "$W/s/$s.$fmt.json" 2> "$W/s/$s.$fmt.err"
 		rc=$?
 		if [ $rc != 0 ]; then fail "$s ($fmt): sftptop exit $rc: $(head -c 300 "$W/s/$s.$fmt.err")"; continue; fi
