@@ -496,6 +496,53 @@ static void destroy(struct model *m, struct model_event *e, uint32_t file, enum 
 	m->stats.deletions++;
 }
 
+/* Does (host, path as logged) name a file known to exist? Adds nothing. */
+static bool known_existing(struct model *m, const struct model_session *s, struct parse_str path)
+{
+	struct parse_str rp = real_path(m, s, path);
+	str_id id = strtab_find(m->st, rp.p, rp.len);
+	uint32_t f;
+
+	if (id == 0)
+		return false;
+	f = m->fkeys[fkey_slot(m, s->host, id)].file;
+	return f != MODEL_NONE && m->files[f].exists == EX_YES;
+}
+
+/*
+ * "rename old "A" new "B"" where a name holds '" new "' can be split in
+ * several places. The parser takes the last; prefer a split whose old name
+ * is a file known to exist. Returns the (possibly new) pair in *a, *b.
+ */
+static void resplit(struct model *m, const struct model_session *s, struct parse_str *a, struct parse_str *b)
+{
+	static const char sep[] = "\" new \"";
+	size_t sl = sizeof(sep) - 1, n = a->len + sl + b->len;
+	char *all;
+
+	if (known_existing(m, s, *a))
+		return;
+	all = xmalloc(n);
+	memcpy(all, a->p, a->len);
+	memcpy(all + a->len, sep, sl);
+	memcpy(all + a->len + sl, b->p, b->len);
+	for (size_t i = 0; i + sl <= n; i++) {
+		if (i == a->len || memcmp(all + i, sep, sl) != 0)
+			continue;
+		struct parse_str ca = { all, i };
+		if (known_existing(m, s, ca)) {
+			/* a and b point into the parser's scratch, which holds both names back to back */
+			char *dst = (char *)a->p;
+			memcpy(dst, all, n);
+			a->len = i;
+			b->p = dst + i + sl;
+			b->len = n - i - sl;
+			break;
+		}
+	}
+	free(all);
+}
+
 static void add_event(struct model *m, const struct parse_result *r, uint32_t s, int64_t wall, uint8_t zone)
 {
 	struct model_session *ss = &m->sess[s];
@@ -525,13 +572,19 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 		e->bits |= EV_NOISE;
 	pd->file[0] = pd->file[1] = MODEL_NONE;
 
+	struct parse_str path = r->path, path2 = r->path2;
+	if (r->ambiguous) {
+		e->bits |= EV_AMBIGUOUS;
+		if (r->op != OP_SYMLINK)
+			resplit(m, ss, &path, &path2);
+	}
 	if (r->path.len > 0 && !((r->op == OP_CLOSEDIR || r->op == OP_FSYNC) && r->path.len == 6 &&
 	                          memcmp(r->path.p, "(null)", 6) == 0))
-		f1 = file_for(m, ss, r->path);
-	if (r->path2.len > 0 || r->op == OP_RENAME || r->op == OP_POSIX_RENAME || r->op == OP_SYMLINK ||
+		f1 = file_for(m, ss, path);
+	if (path2.len > 0 || r->op == OP_RENAME || r->op == OP_POSIX_RENAME || r->op == OP_SYMLINK ||
 	    r->op == OP_HARDLINK) {
-		if (r->path2.len > 0 || !r->truncated)
-			f2 = file_for(m, ss, r->path2);
+		if (path2.len > 0 || !r->truncated)
+			f2 = file_for(m, ss, path2);
 	}
 	ss = &m->sess[s];   /* file_for does not move sessions, but keep it obvious */
 	e->file = f1;
@@ -750,10 +803,20 @@ static void add_one(struct model *m, const struct parse_result *r, int64_t wall,
 	default:
 		break;
 	}
+	if (r->op == OP_STATUS && (s == MODEL_NONE || m->sess[s].state != SS_OPEN)) {
+		m->stats.orphan_status++;
+		return;
+	}
 	if (s == MODEL_NONE || m->sess[s].state != SS_OPEN) {
 		s = new_session(m, host, prog, r->pid, wall);
 		m->sess[s].flags |= SF_NO_OPEN;
 		hook_session(m, s, MC_OPENED);
+	}
+	/* "Refusing open request" follows the open line it refuses: the status belongs to that open */
+	if (r->op == OP_REFUSED && r->text.len == 4 && memcmp(r->text.p, "open", 4) == 0 &&
+	    m->sess[s].last_request != MODEL_NONE && m->ev[m->sess[s].last_request].op == OP_OPEN) {
+		m->sess[s].last = wall;
+		return;
 	}
 	if (r->op == OP_STATUS) {
 		m->sess[s].last = wall;

@@ -53,6 +53,7 @@ enum {
 	EV_TRUNCATED = 1 << 1,   /* line cut at the 500-byte cap */
 	EV_NOISE = 1 << 2,       /* navigation: stat, lstat, realpath, readlink, opendir, closedir, ... */
 	EV_INIT = 1 << 3,        /* a Refusing line sent while answering INIT, not a client request */
+	EV_AMBIGUOUS = 1 << 4,   /* two names split at one of several '" new "' (names hold that text) */
 };
 
 /*

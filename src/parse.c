@@ -382,6 +382,14 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 	case K_TWO:
 		r->path = decode(&scratch, group(p, b, 1));
 		r->path2 = decode(&scratch, group(p, b, 2));
+		{
+			/* a name holding '" new "' makes the split a guess: say so (the model may pick a better one) */
+			int seps = 0;
+			for (size_t i = 0; i + 7 <= len && seps < 2; i++)
+				if (memcmp(b + i, "\" new \"", 7) == 0)
+					seps++;
+			r->ambiguous = seps > 1;
+		}
 		if (sh->op == OP_SYMLINK) {
 			/* symlink(old, new): the link created is "new", its contents "old" */
 			struct parse_str t = r->path;

@@ -105,6 +105,7 @@ struct parse_result {
 	uint32_t pid;
 	uint32_t repeat;         /* how many events this line stands for (1, or N of "message repeated N times") */
 	bool truncated;          /* body hit the 500-byte cap: names and numbers may be cut */
+	bool ambiguous;          /* two-name line with more than one '" new "': the split is a guess */
 
 	enum op op;
 	unsigned oflags;         /* OF_* for OP_OPEN */

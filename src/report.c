@@ -138,6 +138,8 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 		fprintf(f, ",\"destructive\":\"%s\"", model_destr_name((enum destr_kind)e->dkind));
 	if (e->bits & EV_TRUNCATED)
 		fputs(",\"truncated\":true", f);
+	if (e->bits & EV_AMBIGUOUS)
+		fputs(",\"ambiguous\":true", f);
 }
 
 static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
@@ -314,9 +316,22 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 	const char *p;
 	bool failed = (e->bits & EV_FAILED) != 0;
 
-	if (failed) {
+	if (e->op == OP_ERROR || e->op == OP_FATAL) {
+		color(f, o, YELLOW);
+		fprintf(f, "%s: ", e->op == OP_ERROR ? "ERROR" : "FATAL");
+		text_strid(f, m, o, e->arg, "");
+	} else if (e->op == OP_REFUSED) {
+		color(f, o, YELLOW);
+		fputs("REFUSED ", f);
+		text_strid(f, m, o, e->arg, "?");
+		if (e->reason != 0)
+			fprintf(f, " (%s)", model_event_reason(m, ev));
+	} else if (failed) {
 		color(f, o, YELLOW);
 		fprintf(f, "FAILED %s", parse_op_name((enum op)e->op));
+	} else if (e->dkind == DK_REPLACED) {
+		color(f, o, RED);
+		fputs("renamed", f);
 	} else if (e->dkind != DK_NONE) {
 		color(f, o, RED);
 		switch (e->dkind) {
@@ -389,6 +404,8 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 		p = model_event_to(m, ev, &len);
 		fputs(e->op == OP_SYMLINK ? " -> " : e->op == OP_HARDLINK ? " as " : " to ", f);
 		text_str(f, o, p, len);
+		if (e->dkind == DK_REPLACED)
+			fputs(", REPLACING the file there", f);
 	}
 	if (failed) {
 		const char *st = model_event_status(m, ev);
@@ -402,7 +419,7 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 	}
 	if (e->bits & EV_TRUNCATED)
 		fputs(" [line cut at 500 bytes]", f);
-	if (failed || e->dkind != DK_NONE)
+	if (failed || e->dkind != DK_NONE || e->op == OP_ERROR || e->op == OP_FATAL || e->op == OP_REFUSED)
 		color(f, o, RESET);
 }
 
@@ -432,13 +449,13 @@ static void text_session(FILE *f, const struct model *m, const struct filter *fl
 	fmt_when(a, first);
 	fmt_when(b, last);
 	fmt_dur(d, sizeof(d), last - first);
-	fprintf(f, "%s%s to %s (%s)  ", (s->flags & SF_NO_OPEN) ? "(before) " : "", a,
-	        s->state == SS_OPEN ? "now" : (strncmp(a, b, 10) == 0 ? b + 11 : b), d);
+	fprintf(f, "%s%s to %s (%s)  ", (s->flags & SF_NO_OPEN) ? "(opened before the log) " : "", a,
+	        strncmp(a, b, 10) == 0 ? b + 11 : b, d);
 	if (s->state == SS_LOST)
 		color(f, o, YELLOW);
 	else if (s->state == SS_OPEN)
 		color(f, o, GREEN);
-	fputs(s->state == SS_OPEN ? "live" : model_state_name((enum sess_state)s->state), f);
+	fputs(s->state == SS_OPEN ? "open (no \"session closed\" yet)" : model_state_name((enum sess_state)s->state), f);
 	if (s->state != SS_CLOSED)
 		color(f, o, RESET);
 	fmt_bytes(up, sizeof(up), s->bytes_written);
@@ -454,12 +471,9 @@ static void text_session(FILE *f, const struct model *m, const struct filter *fl
 	for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next) {
 		const struct model_event *e = model_event(m, ev);
 		uint32_t line;
-		if ((e->bits & EV_NOISE) && !o->noise && !(e->bits & EV_FAILED))
+		if ((e->bits & EV_NOISE) && !o->noise)
 			continue;
 		if (flt != NULL && !filter_event(m, flt, ev))
-			continue;
-		/* opens that succeed are implied by their close */
-		if (e->op == OP_OPEN && !(e->bits & EV_FAILED) && e->dkind == DK_NONE && !o->noise)
 			continue;
 		uint32_t key = e->file != MODEL_NONE ? e->file : UINT32_MAX;
 		line = UINT32_MAX;
@@ -504,6 +518,18 @@ static void text_session(FILE *f, const struct model *m, const struct filter *fl
 		for (size_t i = 0; i < nacts; i++) {
 			if (acts[i].line != l)
 				continue;
+			/* an open that worked is said by its close, when the close is next on the line */
+			const struct model_event *e = model_event(m, acts[i].ev);
+			if (e->op == OP_OPEN && !(e->bits & EV_FAILED) && e->dkind == DK_NONE && !o->noise) {
+				size_t j = i + 1;
+				while (j < nacts && acts[j].line != l)
+					j++;
+				if (j < nacts) {
+					const struct model_event *c = model_event(m, acts[j].ev);
+					if ((c->op == OP_CLOSE || c->op == OP_FORCED_CLOSE) && c->file == e->file)
+						continue;
+				}
+			}
 			if (n++)
 				fputs(o->utf8 ? " → " : " -> ", f);
 			text_action(f, m, o, acts[i].ev, false);
