@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#define UNIT_MAX 24
+
 size_t esc_utf8_char(const unsigned char *s, size_t len, unsigned *cp)
 {
 	unsigned c = s[0], v;
@@ -74,7 +76,8 @@ static const char *c_escape(unsigned char c)
 }
 
 /*
- * Escape one unit of src for a terminal into out (at least 16 bytes).
+ * Escape one unit of src for a terminal into out (UNIT_MAX bytes: four
+ * octal escapes of a 4-byte sequence are 16 bytes plus snprintf's NUL).
  * Returns the bytes of src consumed; *outlen gets the output length.
  */
 static size_t term_unit(const unsigned char *s, size_t len, bool utf8, char *out, size_t *outlen)
@@ -94,7 +97,7 @@ static size_t term_unit(const unsigned char *s, size_t len, bool utf8, char *out
 			*outlen = strlen(e);
 			memcpy(out, e, *outlen);
 		} else {
-			*outlen = (size_t)snprintf(out, 16, "\\%03o", s[0]);
+			*outlen = (size_t)snprintf(out, UNIT_MAX, "\\%03o", s[0]);
 		}
 		return 1;
 	}
@@ -104,11 +107,11 @@ static size_t term_unit(const unsigned char *s, size_t len, bool utf8, char *out
 			n = 1;
 		*outlen = 0;
 		for (size_t i = 0; i < n; i++)
-			*outlen += (size_t)snprintf(out + *outlen, 16 - *outlen, "\\%03o", s[i]);
+			*outlen += (size_t)snprintf(out + *outlen, UNIT_MAX - *outlen, "\\%03o", s[i]);
 		return n;
 	}
 	if (cp_dangerous(cp)) {
-		*outlen = (size_t)snprintf(out, 16, "\\u{%X}", cp);
+		*outlen = (size_t)snprintf(out, UNIT_MAX, "\\u{%X}", cp);
 		return n;
 	}
 	memcpy(out, s, n);
@@ -120,7 +123,7 @@ size_t esc_term(char *dst, size_t size, const char *src, size_t len, bool utf8)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t i = 0, o = 0;
-	char unit[16];
+	char unit[UNIT_MAX];
 	size_t ulen;
 
 	if (size == 0)
@@ -141,7 +144,7 @@ void esc_term_fputs(FILE *f, const char *src, size_t len, bool utf8)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t i = 0, start = 0;
-	char unit[16];
+	char unit[UNIT_MAX];
 	size_t ulen;
 
 	while (i < len) {
