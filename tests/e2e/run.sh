@@ -286,10 +286,77 @@ sc_long() { # a long session stays open while others come and go
 	end
 }
 
+sc_rotate() { # logrotate (create, then copytruncate; rsyslogd HUPed) while sessions run, under --follow
+	if ! "$SFTPTOP" --help 2>&1 | grep -q -- '--follow'; then
+		SKIPS=$((SKIPS + 1)); note "SKIP: rotate: $SFTPTOP has no --follow yet"; return
+	fi
+	echo "--- rotate"
+	off_all=$(stat -c %s "$LOG_ALL")
+	closed_ext=$(grep -cE 'sftp-server\[[0-9]+\]: session closed' "$LOG_ALL")
+	"$SFTPTOP" --report=json --follow --noise "$LOG_TRAD" > "$W/s/rotate.trad.follow" 2> "$W/s/rotate.trad.follow.err" &
+	FPID_trad=$!
+	"$SFTPTOP" --report=json --follow --noise "$LOG_RFC" > "$W/s/rotate.rfc.follow" 2> "$W/s/rotate.rfc.follow.err" &
+	FPID_rfc=$!
+	E2E_EXTRA_PIDS="$E2E_EXTRA_PIDS $FPID_trad $FPID_rfc"
+	for conf in create copytruncate; do
+		how=copytruncate
+		[ $conf = create ] && how='create 0640 root root'
+		cat > "$W/etc/logrotate-$conf.conf" <<EOF
+$LOG_TRAD $LOG_RFC {
+	$how
+	rotate 5
+	missingok
+	sharedscripts
+	postrotate
+		kill -HUP $RSYSLOG_PID
+	endscript
+}
+EOF
+	done
+	sleep 0.5
+	fifo_session rot "$E2E_EXT"
+	exec 7> "$C/rot.fifo"
+	printf 'rotate\n' > "$C/r"
+	printf 'put %s /upload/rs\nrm /upload/rs\n' "$C/r" > "$C/rshort.b"
+	n=0
+	for step in before create between copytruncate after; do
+		case $step in
+		create|copytruncate)
+			logrotate -f -s "$W/run/logrotate.state" "$W/etc/logrotate-$step.conf" || fail "rotate: logrotate $step failed"
+			continue ;;
+		esac
+		n=$((n + 1))
+		echo "put $C/r rot-$step" >&7
+		e2e_wait_count "$LOG_ALL" "close \".*/rot-$step\" bytes" 1
+		e2e_sftp "$E2E_JAIL" "$C/rshort.b" || fail "rotate: short session failed"
+		e2e_wait_count "$LOG_ALL" 'remove name "/upload/rs"' "$n"
+	done
+	echo "rm rot-*" >&7
+	exec 7>&-
+	wait "$PID_rot"
+	e2e_wait_count "$LOG_ALL" 'sftp-server\[[0-9]+\]: session closed' $((closed_ext + 1))
+	sleep 1.5
+	kill "$FPID_trad" "$FPID_rfc"
+	wait "$FPID_trad" "$FPID_rfc"
+	tail -c +$((off_all + 1)) "$LOG_ALL" | grep -E ' (internal-sftp|sftp-server)\[[0-9]+\]: ' > "$W/s/rotate.truth.log"
+	ls -l "$W/log" > "$W/s/rotate.files"
+	cat "$LOG_TRAD.2" "$LOG_TRAD.1" "$LOG_TRAD" > "$W/s/rotated.trad.log" 2>/dev/null
+	cat "$LOG_RFC.2" "$LOG_RFC.1" "$LOG_RFC" > "$W/s/rotated.rfc.log" 2>/dev/null
+	ROTATED=1
+	"$SFTPTOP" --report=json "$W/s/rotate.truth.log" > "$W/s/rotate.truth.json"
+	for f in trad rfc; do
+		if python3 tests/e2e/check_follow.py "$f" "$W/s/rotate.truth.json" "$W/s/rotate.$f.follow" > "$W/s/rotate.$f.check" 2>&1; then
+			PASSES=$((PASSES + 1)); note "PASS: rotate ($f, --follow)"
+		else
+			fail "rotate ($f, --follow):"; sed 's/^/    /' "$W/s/rotate.$f.check"
+		fi
+	done
+}
+
 # --- run ---------------------------------------------------------------------
 
-ALL="classic sizes ops failures names overlap killed long"
-[ "${SFTPTOP_SAN:-0}" = 1 ] && ALL="classic sizes ops failures names overlap killed"
+ALL="classic sizes ops failures names overlap killed long rotate"
+[ "${SFTPTOP_SAN:-0}" = 1 ] && ALL="classic sizes ops failures names killed rotate"
 [ $# -gt 0 ] && ALL="$*"
 start=$(date +%s)
 for s in $ALL; do "sc_$s"; done
@@ -304,7 +371,12 @@ if [ ! -x "$SFTPTOP" ] || ! "$SFTPTOP" --report=json "$W/s/empty.log" > /dev/nul
 fi
 
 # The whole logs: every scenario at once, and every line rsyslogd received.
-cp "$LOG_TRAD" "$W/s/whole.trad.log"; cp "$LOG_RFC" "$W/s/whole.rfc.log"; cp "$LOG_ALL" "$W/s/all.rfc.log"
+if [ "${ROTATED:-0}" = 1 ]; then
+	mv "$W/s/rotated.trad.log" "$W/s/whole.trad.log"; mv "$W/s/rotated.rfc.log" "$W/s/whole.rfc.log"
+else
+	cp "$LOG_TRAD" "$W/s/whole.trad.log"; cp "$LOG_RFC" "$W/s/whole.rfc.log"
+fi
+cp "$LOG_ALL" "$W/s/all.rfc.log"
 : > "$W/s/whole.env"; : > "$W/s/all.env"
 for s in $CHECK_LIST whole all; do
 	for fmt in trad rfc; do
