@@ -24,6 +24,7 @@
 #include "report.h"
 #include "rotated.h"
 #include "util.h"
+#include "../ui/ui.h"
 
 #define DEFAULT_LOG "/var/log/sftp.log"
 
@@ -124,6 +125,8 @@ int main(int argc, char **argv)
 	size_t nchroot = 0;
 	bool report = false, no_color = false;
 	bool follow = false, rotated = false;   /* follow mode (follow.c) */
+	bool no_mouse = false, replay = false;  /* UI (ui/ui.c) */
+	double replay_speed = 0, delay = 0;
 	int64_t idle_timeout = 0;
 	int64_t now = ltime_local_wall(time(NULL));
 	int c, rc;
@@ -180,7 +183,23 @@ int main(int argc, char **argv)
 			if (follow_parse_duration(optarg, &idle_timeout) != 0)
 				bad_usage("bad duration (use 90s, 30m, 4h or 2d):", optarg);
 			break;
-		case 'M': case 'd': case OPT_KEEP: case OPT_REPLAY: case OPT_DOCTOR:
+		case 'M': no_mouse = true; break;
+		case 'd': {
+			char *end;
+			delay = strtod(optarg, &end);
+			if (*end != '\0' || !(delay >= 0.1 && delay <= 3600))
+				bad_usage("bad delay (seconds, 0.1 to 3600):", optarg);
+			break;
+		}
+		case OPT_REPLAY: {
+			char *end;
+			replay = true;
+			replay_speed = optarg != NULL ? strtod(optarg, &end) : 60;
+			if (optarg != NULL && (*end != '\0' || !(replay_speed > 0)))
+				bad_usage("bad replay speed:", optarg);
+			break;
+		}
+		case OPT_KEEP: case OPT_DOCTOR:
 			/* accepted here, acted on by the modes that use them */
 			break;
 		default:
@@ -191,7 +210,22 @@ int main(int argc, char **argv)
 
 	if (!report && !isatty(STDOUT_FILENO))
 		report = true;
-	(void)report;
+	if (!report && !follow) {
+		/* the ncurses UI (ui/ui.c) */
+		const char *ui_def[] = { DEFAULT_LOG };
+		struct ui_opts uo = {
+			.files = optind < argc ? (const char *const *)argv + optind : ui_def,
+			.nfiles = optind < argc ? (size_t)(argc - optind) : 1,
+			.filter = &flt, .color = !no_color && getenv("NO_COLOR") == NULL,
+			.mouse = !no_mouse, .delay_ms = (int)(delay * 1000), .replay = replay,
+			.replay_speed = replay_speed, .chroot = chroot, .nchroot = nchroot, .year = io.year,
+			.idle_timeout = idle_timeout, .rotated = rotated, .noise = ro.noise,
+		};
+		rc = ui_run(&uo);
+		filter_clear(&flt);
+		free(chroot);
+		return rc;
+	}
 	ro.color = !no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO) && ro.format == RF_TEXT;
 	ro.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (!isatty(STDOUT_FILENO))
