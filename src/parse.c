@@ -771,9 +771,10 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 		return;
 	}
 	/* sshd LogVerbose prefix: "sftp-server.c:process_open():749 (bin=internal-sftp, pid=24817): " */
-	if (blen > 20 && memchr(bd, '(', blen < 80 ? blen : 80) != NULL && bd[0] != ' ') {
+	if (blen > 20 && bd[0] != ' ' && bd[0] != '"') {
 		const char *sp = memchr(bd, ' ', blen);
-		if (sp != NULL && sp - bd > 5 && sp[-1] == ':' && sp[-2] != '"') {
+		const char *dc = sp != NULL ? memchr(bd, '.', (size_t)(sp - bd)) : NULL;
+		if (dc != NULL && dc[1] == 'c' && dc[2] == ':' && sp[-1] >= '0' && sp[-1] <= '9') {
 			PCRE2_SPTR subj;
 			if (pcre2_match(p->logverbose, (PCRE2_SPTR)bd, blen, 0, 0, p->md, NULL) >= 0) {
 				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);

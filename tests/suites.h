@@ -5,4 +5,7 @@
 SUITE(parse)
 SUITE(model)
 SUITE(report)
+
+
 SUITE(tail)
+SUITE(doctor)

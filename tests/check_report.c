@@ -1,0 +1,216 @@
+/*
+ * Report tests: whole JSON, CSV and text output for the sample logs, the
+ * filters, and the escaping of hostile names in every format.
+ */
+#include <check.h>
+
+#include "testutil.h"
+
+#define SRCDIR_ENV "SFTPTOP_SRCDIR"
+
+static char *sample(const char *name)
+{
+	char path[512];
+	const char *dir = getenv(SRCDIR_ENV);
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : ".", name);
+	return tu_slurp(path);
+}
+
+/* The JSON object of the project brief, byte for byte. */
+static const char brief_json[] =
+	"{\"type\":\"session\",\"host\":\"sftpserver\",\"program\":\"internal-sftp\",\"pid\":32,\"user\":\"guest\","
+	"\"ip\":\"172.17.0.1\",\"start\":\"2026-11-24T11:02:31\",\"end\":\"2026-11-24T11:03:16\",\"state\":\"closed\","
+	"\"bytes_read\":0,\"bytes_written\":12,\"deletions\":1,\"failures\":0,\"events\":[{\"time\":\"2026-11-24T11:03:00\","
+	"\"op\":\"open\",\"path\":\"/archives/testfile\",\"flags\":[\"WRITE\",\"CREATE\",\"TRUNCATE\"],\"mode\":\"0644\","
+	"\"status\":\"ok\"},{\"time\":\"2026-11-24T11:03:00\",\"op\":\"close\",\"path\":\"/archives/testfile\","
+	"\"bytes_read\":0,\"bytes_written\":12,\"status\":\"ok\"},{\"time\":\"2026-11-24T11:03:12\",\"op\":\"remove\","
+	"\"path\":\"/archives/testfile\",\"status\":\"ok\",\"destructive\":\"remove\"}]}\n"
+	"{\"type\":\"summary\",\"lines\":5,\"sftp_lines\":5,\"foreign_lines\":0,\"unparsed_lines\":0,\"sessions\":1,"
+	"\"events\":3,\"deletions\":1}\n";
+
+START_TEST(test_example_json)
+{
+	char *text = sample("sample-logs/example.log");
+	struct model *m;
+	char *out;
+
+	ck_assert_ptr_nonnull(text);
+	m = tu_model(text);
+	out = tu_report(m, NULL, RF_JSON);
+	ck_assert_str_eq(out, brief_json);
+	free(out);
+	out = tu_report(m, NULL, RF_CSV);
+	ck_assert_str_eq(out,
+		"time,host,pid,user,ip,op,path,to,bytes_read,bytes_written,status,destructive\r\n"
+		"2026-11-24T11:03:00,sftpserver,32,guest,172.17.0.1,open,/archives/testfile,,,,ok,\r\n"
+		"2026-11-24T11:03:00,sftpserver,32,guest,172.17.0.1,close,/archives/testfile,,0,12,ok,\r\n"
+		"2026-11-24T11:03:12,sftpserver,32,guest,172.17.0.1,remove,/archives/testfile,,,,ok,remove\r\n");
+	free(out);
+	out = tu_report(m, NULL, RF_TEXT);
+	ck_assert_str_eq(out,
+		"guest@172.17.0.1  sftpserver internal-sftp[32]  2026-11-24 11:02:31 to 11:03:16 (45s)  closed\n"
+		"  up 12 B, down 0 B, 1 file, 1 deletion, 0 failures\n"
+		"    /archives/testfile: uploaded 12 B \xe2\x86\x92 DELETED at 11:03:12\n"
+		"\n"
+		"1 session shown of 1; 5 lines read, 3 events, 1 deletions, 0 unparsed lines\n");
+	free(out);
+	model_free(m);
+	free(text);
+}
+END_TEST
+
+/* Whole reports of the busy-day sample against files a person checked line by line. */
+static void golden(const char *log, const char *want_file, enum report_format fmt)
+{
+	char *text = sample(log), *want = sample(want_file), *out;
+	struct model *m;
+
+	ck_assert_msg(text != NULL && want != NULL, "missing %s or %s", log, want_file);
+	m = tu_model(text);
+	out = tu_report(m, NULL, fmt);
+	if (strcmp(out, want) != 0) {
+		size_t i = 0;
+		while (out[i] == want[i])
+			i++;
+		ck_abort_msg("%s differs from %s at byte %zu: got '%.80s' want '%.80s'", log, want_file, i, out + i,
+		             want + i);
+	}
+	free(out);
+	model_free(m);
+	free(text);
+	free(want);
+}
+
+START_TEST(test_busy_day_json) { golden("sample-logs/busy-day.log", "tests/data/busy-day.json", RF_JSON); }
+END_TEST
+START_TEST(test_busy_day_text) { golden("sample-logs/busy-day.log", "tests/data/busy-day.txt", RF_TEXT); }
+END_TEST
+START_TEST(test_busy_day_rfc3339) { golden("sample-logs/busy-day-rfc3339.log", "tests/data/busy-day-rfc3339.json", RF_JSON); }
+END_TEST
+
+/* Both header formats of the same day give the same sessions and events. */
+START_TEST(test_formats_agree)
+{
+	char *a = sample("sample-logs/busy-day.log"), *b = sample("sample-logs/busy-day-rfc3339.log");
+	struct model *ma = tu_model(a), *mb = tu_model(b);
+
+	ck_assert_uint_eq(model_nsessions(ma), model_nsessions(mb));
+	ck_assert_uint_eq(model_stats(ma)->events, model_stats(mb)->events);
+	ck_assert_uint_eq(model_stats(ma)->deletions, model_stats(mb)->deletions);
+	ck_assert_uint_eq(model_stats(ma)->failures, model_stats(mb)->failures);
+	for (uint32_t s = 0; s < model_nsessions(ma); s++) {
+		ck_assert_uint_eq(model_session(ma, s)->nevents, model_session(mb, s)->nevents);
+		ck_assert_uint_eq(model_session(ma, s)->bytes_written, model_session(mb, s)->bytes_written);
+		ck_assert_uint_eq(model_session(ma, s)->bytes_read, model_session(mb, s)->bytes_read);
+	}
+	model_free(ma);
+	model_free(mb);
+	free(a);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_filters)
+{
+	char *text = sample("sample-logs/busy-day.log");
+	struct model *m = tu_model(text);
+	struct filter f;
+	char *out;
+
+	filter_init(&f);
+	f.user = strdup("bob");
+	out = tu_report(m, &f, RF_CSV);
+	ck_assert_ptr_null(strstr(out, ",alice,"));
+	ck_assert_ptr_nonnull(strstr(out, ",bob,"));
+	free(out);
+	filter_clear(&f);
+
+	/* a path: both the upload (alice, as .filepart renamed to it) and bob's removal; only those events */
+	f.path = strdup("/upload/report-2026-11-24.pdf");
+	out = tu_report(m, &f, RF_JSON);
+	ck_assert_ptr_nonnull(strstr(out, "\"user\":\"alice\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"user\":\"bob\""));
+	ck_assert_ptr_null(strstr(out, "invoices.csv"));
+	ck_assert_ptr_null(strstr(out, "\"user\":\"carol\""));
+	free(out);
+	filter_clear(&f);
+
+	f.deletions = true;
+	out = tu_report(m, &f, RF_CSV);
+	{
+		int rows = 0;
+		for (char *p = out; (p = strstr(p, "\r\n")) != NULL; p += 2)
+			rows++;
+		ck_assert_int_eq(rows - 1, (int)model_stats(m)->deletions);
+	}
+	free(out);
+	filter_clear(&f);
+
+	/* a glob */
+	f.path = strdup("/upload/*.jpg");
+	f.user = strdup("frank");
+	out = tu_report(m, &f, RF_CSV);
+	ck_assert_ptr_nonnull(strstr(out, "scan-001.jpg"));
+	ck_assert_ptr_null(strstr(out, "big.iso"));
+	free(out);
+	filter_clear(&f);
+
+	/* the UI language */
+	{
+		const char *err;
+		ck_assert_int_eq(filter_parse(&f, "user:bob path:/upload deleted", 0, &err), 0);
+		ck_assert_str_eq(f.user, "bob");
+		ck_assert_str_eq(f.path, "/upload");
+		ck_assert(f.deletions);
+		char buf[128];
+		ck_assert_str_eq(filter_describe(&f, buf, sizeof(buf)), "user:bob path:/upload deleted");
+		ck_assert_int_eq(filter_parse(&f, "since:bogus", 0, &err), -1);
+		filter_clear(&f);
+	}
+	ck_assert(filter_path_match("/upload", "/upload/a", 9));
+	ck_assert(!filter_path_match("/upload", "/uploads/a", 10));
+	ck_assert(filter_path_match("/upload/", "/upload/a", 9));
+	model_free(m);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_hostile_names)
+{
+	struct model *m = tu_model(
+		"Nov 24 11:00:01 h internal-sftp[1]: remove name \"/a\\\"b,c\\033]52;c;eA==\\a\\342\\200\\256x\\377\"\n");
+	char *out;
+
+	out = tu_report(m, NULL, RF_JSON);
+	/* JSON: the real bytes, controls and bidi as \u escapes, invalid UTF-8 as its octal escape text */
+	ck_assert_ptr_nonnull(strstr(out, "\"path\":\"/a\\\\\\\"b,c\\u001b]52;c;eA==\\u0007\\u202ex\\\\377\""));
+	free(out);
+	out = tu_report(m, NULL, RF_CSV);
+	ck_assert_ptr_nonnull(strstr(out, ",\"/a\\\"\"b,c\\033]52;c;eA==\\007\\342\\200\\256x\\377\","));
+	free(out);
+	out = tu_report(m, NULL, RF_TEXT);
+	ck_assert_ptr_nonnull(strstr(out, "/a\\\\\"b,c\\033]52;c;eA==\\a\\u{202E}x\\377"));
+	for (const char *p = out; *p != '\0'; p++)
+		ck_assert_msg(*p != '\033' && *p != '\a', "raw control byte in text report");
+	free(out);
+	model_free(m);
+}
+END_TEST
+
+Suite *suite_report(void);
+Suite *suite_report(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+
+	tcase_add_test(tc, test_example_json);
+	tcase_add_test(tc, test_busy_day_json);
+	tcase_add_test(tc, test_busy_day_text);
+	tcase_add_test(tc, test_busy_day_rfc3339);
+	tcase_add_test(tc, test_formats_agree);
+	tcase_add_test(tc, test_filters);
+	tcase_add_test(tc, test_hostile_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
