@@ -9,4 +9,3 @@ SUITE(report)
 
 SUITE(tail)
 SUITE(doctor)
-SUITE(doctor)
