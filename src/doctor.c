@@ -2987,8 +2987,8 @@ int doctor_run(FILE *out, const struct doctor_opts *o)
 
 static void doctor_usage(FILE *f)
 {
-	fputs("usage: sftptop --doctor [--doctor-root DIR] [--sshd-config FILE] [--sshd PROG | --no-sshd]\n"
-	      "                        [--auth-log FILE]\n"
+	fputs("usage: sftptop --doctor [-C] [--doctor-root DIR] [--sshd-config FILE]\n"
+	      "                        [--sshd PROG | --no-sshd | --sshd-output DIR] [--auth-log FILE]\n"
 	      "Checks that sshd, the syslog daemon and logrotate store the sftp lines sftptop reads,\n"
 	      "and prints what to fix. Exit status 0: all in place; 1: problems found.\n", f);
 }
@@ -3004,6 +3004,7 @@ int doctor_main(int argc, char **argv)
 		{ "no-sshd", no_argument, NULL, O_NOSSHD },
 		{ "sshd-output", required_argument, NULL, O_SAVED },
 		{ "auth-log", required_argument, NULL, O_AUTHLOG },
+		{ "no-color", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -3015,9 +3016,12 @@ int doctor_main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	optind = 1;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Ch", opts, NULL)) != -1) {
 		switch (c) {
 		case O_DOCTOR:
+			break;
+		case 'C':
+			nc = "1";
 			break;
 		case O_ROOT:
 			o.root = optarg;
@@ -3037,6 +3041,7 @@ int doctor_main(int argc, char **argv)
 		case O_AUTHLOG:
 			o.auth_log = optarg;
 			break;
+		case 'h':
 		case O_HELP:
 			doctor_usage(stdout);
 			return 0;

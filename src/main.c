@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "doctor.h"
 #include "filter.h"
 #include "follow.h"
 #include "ingest.h"
@@ -132,6 +133,10 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	setlocale(LC_ALL, "");
+	/* --doctor takes options of its own (doctor.c): --doctor-root, --sshd-config, ... */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--doctor") == 0)
+			return doctor_main(argc, argv);
 	filter_init(&flt);
 	while ((c = getopt_long(argc, argv, "fRu:p:CMd:hV", long_opts, NULL)) != -1) {
 		switch (c) {
