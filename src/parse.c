@@ -647,7 +647,7 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 		/* RFC 5424: <PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG */
 		for (i = 1; i < len && i < 5 && s[i] >= '0' && s[i] <= '9'; i++)
 			;
-		if (i < len - 3 && s[i] == '>' && s[i + 1] == '1' && s[i + 2] == ' ') {
+		if (i + 3 < len && s[i] == '>' && s[i + 1] == '1' && s[i + 2] == ' ') {
 			size_t k = hdr_iso(s + i + 3, len - i - 3, &r->time);
 			i = k ? i + 3 + k : 0;
 		} else {
@@ -698,6 +698,11 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 			while (k < len && s[k] == '[') {
 				while (k < len && s[k] != ']')
 					k += (s[k] == '\\' && k + 1 < len) ? 2 : 1;
+				if (k >= len) {
+					/* unterminated: no body */
+					k = len;
+					break;
+				}
 				k++;
 			}
 			f[4][1] = k;
