@@ -705,10 +705,7 @@ static void event_brief(const struct model *m, uint32_t ev, bool utf8, struct sb
 	case OP_OPEN:
 		if (e->dkind == DK_OVERWRITTEN)
 			sb_str(b, "OVERWRITTEN");
-		else if (e->oflags & (OF_WRITE | OF_APPEND))
-			sb_str(b, "opened for writing");
-		else
-			sb_str(b, "opened");
+		/* a plain open says nothing its close does not say better */
 		return;
 	case OP_CLOSE:
 	case OP_FORCED_CLOSE:
@@ -953,6 +950,8 @@ bool vm_session_update(struct vm_session *v, const struct model *m, const struct
 			sb_str(&rows[r], t);
 		}
 		free(last[r]);
+		if (rows[r].n == 0)
+			sb_str(&rows[r], "opened");
 		v->text[r] = sb_take(&rows[r]);
 	}
 	free(rows);

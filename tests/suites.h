@@ -9,3 +9,4 @@ SUITE(report)
 
 SUITE(tail)
 SUITE(doctor)
+SUITE(vm)

@@ -39,7 +39,24 @@ static void help_row(struct ui *u, struct view *v, size_t i, int y, bool sel)
 static void help_draw(struct ui *u, struct view *v, int y, int h, int w)
 {
 	struct st *s = v->st;
+	int half = w / 2, per = h - 1;
 
+	/* two columns when one would scroll and the terminal is wide enough */
+	if ((int)s->rows.n > per && w >= 100 && (int)s->rows.n <= 2 * per) {
+		v->body_y = y + 1;
+		v->body_h = per;
+		s->rows.top = 0;
+		draw_text(u, y, 0, half, "KEY              ACTION", ui_attr(u, ROLE_COLHEAD), true);
+		draw_text(u, y, half, w - half, "KEY              ACTION", ui_attr(u, ROLE_COLHEAD), true);
+		for (size_t i = 0; i < s->rows.n; i++) {
+			const struct key_binding *k = &keys_table[s->rows.ids[i]];
+			int x = (int)i < per ? 0 : half, yy = y + 1 + (int)i % per;
+
+			x += draw_text(u, yy, x, 17, k->name, A_BOLD, true);
+			draw_text(u, yy, x, half - 17 - 1, k->help, A_NORMAL, true);
+		}
+		return;
+	}
 	draw_text(u, y, 0, w, "KEY              ACTION", ui_attr(u, ROLE_COLHEAD), true);
 	draw_list(u, v, &s->rows, y + 1, h - 1, help_row);
 }
