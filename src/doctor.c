@@ -2989,13 +2989,14 @@ static void doctor_usage(FILE *f)
 {
 	fputs("usage: sftptop --doctor [-C] [--doctor-root DIR] [--sshd-config FILE]\n"
 	      "                        [--sshd PROG | --no-sshd | --sshd-output DIR] [--auth-log FILE]\n"
+	      "                        [--rsyslog-conf FILE] [--syslog-ng-conf FILE] [--logrotate-conf FILE]\n"
 	      "Checks that sshd, the syslog daemon and logrotate store the sftp lines sftptop reads,\n"
 	      "and prints what to fix. Exit status 0: all in place; 1: problems found.\n", f);
 }
 
 int doctor_main(int argc, char **argv)
 {
-	enum { O_DOCTOR = 256, O_ROOT, O_CONFIG, O_SSHD, O_NOSSHD, O_AUTHLOG, O_SAVED, O_HELP };
+	enum { O_DOCTOR = 256, O_ROOT, O_CONFIG, O_SSHD, O_NOSSHD, O_AUTHLOG, O_SAVED, O_HELP, O_RSYSLOG, O_NG, O_LR };
 	static const struct option opts[] = {
 		{ "doctor", no_argument, NULL, O_DOCTOR },
 		{ "doctor-root", required_argument, NULL, O_ROOT },
@@ -3004,6 +3005,9 @@ int doctor_main(int argc, char **argv)
 		{ "no-sshd", no_argument, NULL, O_NOSSHD },
 		{ "sshd-output", required_argument, NULL, O_SAVED },
 		{ "auth-log", required_argument, NULL, O_AUTHLOG },
+		{ "rsyslog-conf", required_argument, NULL, O_RSYSLOG },
+		{ "syslog-ng-conf", required_argument, NULL, O_NG },
+		{ "logrotate-conf", required_argument, NULL, O_LR },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, O_HELP },
 		{ NULL, 0, NULL, 0 },
@@ -3040,6 +3044,15 @@ int doctor_main(int argc, char **argv)
 			break;
 		case O_AUTHLOG:
 			o.auth_log = optarg;
+			break;
+		case O_RSYSLOG:
+			o.rsyslog_conf = optarg;
+			break;
+		case O_NG:
+			o.syslogng_conf = optarg;
+			break;
+		case O_LR:
+			o.logrotate_conf = optarg;
 			break;
 		case 'h':
 		case O_HELP:

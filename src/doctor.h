@@ -64,8 +64,9 @@ struct doctor_opts {
 int doctor_run(FILE *out, const struct doctor_opts *o);
 
 /*
- * `sftptop --doctor [--doctor-root DIR] [--sshd-config FILE] [--sshd PROG]
- * [--no-sshd] [--auth-log FILE]`: argv[0] is the program name, the
+ * `sftptop --doctor [-C] [--doctor-root DIR] [--sshd-config FILE] [--sshd PROG]
+ * [--no-sshd] [--sshd-output DIR] [--auth-log FILE] [--rsyslog-conf FILE]
+ * [--syslog-ng-conf FILE] [--logrotate-conf FILE]`: argv[0] is the program name, the
  * remaining arguments are these options (--doctor itself is skipped).
  * Returns the exit status: 0 all needed is in place, 1 problems found,
  * 2 usage error.
