@@ -88,9 +88,28 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/sftptop
 	install -m 644 man/sftptop.1 $(DESTDIR)$(MANDIR)/sftptop.1
+	install -d $(DESTDIR)$(COMPDIR)
+	install -m 644 contrib/bash-completion/sftptop $(DESTDIR)$(COMPDIR)/sftptop
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sftptop $(DESTDIR)$(MANDIR)/sftptop.1
+	rm -f $(DESTDIR)$(BINDIR)/sftptop $(DESTDIR)$(MANDIR)/sftptop.1 $(DESTDIR)$(COMPDIR)/sftptop
+
+# dist: $(B)/sftptop-VERSION.tar.gz of every file git tracks, as it is in the
+# working tree. distcheck: unpack it, build it and run its tests on their own.
+DIST = sftptop-$(VERSION)
+
+dist:
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "make dist: needs a git checkout" >&2; exit 1; }
+	@mkdir -p $(B)
+	git ls-files -z | tar --null -T - --transform 's,^,$(DIST)/,' --sort=name --owner=0 --group=0 \
+		--numeric-owner --mode=u+w,go-w -czf $(B)/$(DIST).tar.gz
+	@echo "wrote $(B)/$(DIST).tar.gz"
+
+distcheck: dist
+	rm -rf $(B)/distcheck && mkdir -p $(B)/distcheck
+	tar -xzf $(B)/$(DIST).tar.gz -C $(B)/distcheck
+	cd $(B)/distcheck/$(DIST) && ./configure && $(MAKE) && SFTPTOP_QUICK=1 SFTPTOP_NO_DEB=1 $(MAKE) check
+	@echo "$(DIST).tar.gz builds and passes its tests on its own"
 
 clean:
 	rm -rf build
@@ -98,4 +117,4 @@ clean:
 distclean: clean
 	rm -f config.mk
 
-.PHONY: all check unit bench fuzz demo run install uninstall clean distclean
+.PHONY: all check unit bench fuzz demo run install uninstall dist distcheck clean distclean
