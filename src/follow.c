@@ -6,7 +6,8 @@
  * History first: with -R each file's rotated predecessors go through
  * ingest_files(); the live file itself is read by the tail from offset 0,
  * so no line falls between history and following. Nothing is printed until
- * the tail has caught up (unless opts.history).
+ * the tail has caught up (unless opts.history), except with stdin ("-"),
+ * where every event is printed.
  *
  * Holding events: a request's failure arrives on the next line of its
  * session ("sent status X"), so a new event is held until that session's
@@ -334,6 +335,9 @@ int follow_run(const struct follow_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	model_set_hooks(o->m, &hooks);
 	f.printing = o->history;
+	for (size_t i = 0; i < o->nfiles; i++)
+		if (strcmp(o->files[i], "-") == 0)
+			f.printing = true;      /* a pipe has no history to skip */
 	if (o->rotated && load_rotated(o) != 0) {
 		model_set_hooks(o->m, NULL);
 		return 1;
@@ -399,8 +403,13 @@ int follow_run(const struct follow_opts *o)
 	flush_held(&f, true, 0, MODEL_NONE);
 	if (!out_ok() && errno != EPIPE)
 		rc = 1;
-	if (sfd >= 0)
+	if (sfd >= 0) {
+		struct signalfd_siginfo si;
+
+		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			;       /* take the signal, so unblocking does not deliver it */
 		close(sfd);
+	}
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	tail_free(t);
 	model_set_hooks(o->m, NULL);
