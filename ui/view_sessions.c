@@ -40,21 +40,23 @@ static const struct col cols[] = {
 struct st {
 	struct ui *u;        /* the rows live in u->sessions */
 	int width;           /* layout computed for */
+	enum vm_scol sort;   /* the sort column is always shown */
 	bool on[NCOLS];
 	int x[NCOLS], w[NCOLS];
 };
 
-static void layout(struct st *s, int width)
+static void layout(struct st *s, int width, enum vm_scol sort)
 {
 	int used = 0, last_min = width / 4 > LAST_MIN ? width / 4 : LAST_MIN;
 
-	if (s->width == width)
+	if (s->width == width && s->sort == sort)
 		return;
 	s->width = width;
+	s->sort = sort;
 	memset(s->on, 0, sizeof(s->on));
-	for (int prio = 0; prio <= 5; prio++)
+	for (int prio = -1; prio <= 5; prio++)
 		for (size_t i = 0; i < NCOLS; i++)
-			if (cols[i].prio == prio && cols[i].width > 0 &&
+			if ((cols[i].id == sort ? -1 : cols[i].prio) == prio && cols[i].width > 0 &&
 			    used + cols[i].width + 1 + last_min <= width) {
 				s->on[i] = true;
 				used += cols[i].width + 1;
@@ -146,7 +148,7 @@ static void sessions_draw(struct ui *u, struct view *v, int y, int h, int w)
 	struct st *s = v->st;
 	attr_t a = ui_attr(u, ROLE_COLHEAD);
 
-	layout(s, w);
+	layout(s, w, u->sessions.sort);
 	for (size_t i = 0; i < NCOLS; i++) {
 		char t[32];
 		bool sorted = cols[i].id == u->sessions.sort;
@@ -219,10 +221,9 @@ static void sessions_resize(struct ui *u, struct view *v, int h, int w)
 {
 	struct st *s = v->st;
 
-	(void)u;
 	(void)h;
 	s->width = -1;
-	layout(s, w);
+	layout(s, w, u->sessions.sort);
 }
 
 static void sessions_free(struct view *v)
