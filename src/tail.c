@@ -685,6 +685,9 @@ void tail_free(struct tail *t)
 {
 	if (t == NULL)
 		return;
+	if (t->ifd >= 0)
+		close(t->ifd);          /* drops every watch at once */
+	t->ifd = -1;
 	for (size_t i = 0; i < t->nsrc; i++) {
 		struct src *s = t->src[i];
 
@@ -698,8 +701,6 @@ void tail_free(struct tail *t)
 		free(s);
 	}
 	free(t->src);
-	if (t->ifd >= 0)
-		close(t->ifd);
 	free(t->buf);
 	free(t);
 }
