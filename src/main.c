@@ -138,7 +138,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--doctor") == 0)
 			return doctor_main(argc, argv);
 	filter_init(&flt);
-	while ((c = getopt_long(argc, argv, "fRu:p:CMd:hV", long_opts, NULL)) != -1) {
+	opterr = 0;   /* one line of our own on a bad option, not getopt's two */
+	while ((c = getopt_long(argc, argv, ":fRu:p:CMd:hV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_REPORT:
 			report = true;
@@ -207,8 +208,17 @@ int main(int argc, char **argv)
 		case OPT_KEEP: case OPT_DOCTOR:
 			/* accepted here, acted on by the modes that use them */
 			break;
+		case ':':
+			fprintf(stderr, "sftptop: option %s needs a value (see sftptop --help)\n", argv[optind - 1]);
+			return 2;
 		default:
-			fputs("sftptop: see sftptop --help\n", stderr);
+			if (strncmp(argv[optind - 1], "--", 2) != 0)
+				fprintf(stderr, "sftptop: unknown option -%c (see sftptop --help)\n", optopt);
+			else if (strchr(argv[optind - 1], '=') != NULL)
+				fprintf(stderr, "sftptop: unknown option or unexpected value: %s (see sftptop --help)\n",
+				        argv[optind - 1]);
+			else
+				fprintf(stderr, "sftptop: unknown option %s (see sftptop --help)\n", argv[optind - 1]);
 			return 2;
 		}
 	}
