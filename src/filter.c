@@ -95,9 +95,9 @@ bool filter_event(const struct model *m, const struct filter *f, uint32_t ev)
 		return false;
 	if (f->deletions && e->dkind == DK_NONE)
 		return false;
-	if (f->has_since && e->t < f->since)
+	if (f->has_since && model_event_time(e) < f->since)
 		return false;
-	if (f->has_until && e->t > f->until)
+	if (f->has_until && model_event_time(e) > f->until)
 		return false;
 	p = model_event_path(m, ev, &len);
 	p2 = model_event_to(m, ev, &len2);

@@ -73,7 +73,8 @@ static bool resolve(struct ingest *in, const struct parse_result *r, int64_t *wa
 			in->last_year = year;
 		}
 	}
-	if (!ltime_valid_date(year, t->mon, t->mday))
+	/* events keep unsigned seconds since 1970 */
+	if (year < 1970 || year > 2105 || !ltime_valid_date(year, t->mon, t->mday))
 		return false;
 	*wall = ltime_make(year, t->mon, t->mday, t->hour, t->min, t->sec, t->usec);
 	return true;

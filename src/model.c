@@ -62,7 +62,6 @@ struct model {
 	struct ltime_zones *zones;
 
 	struct model_event *ev;
-	uint32_t *fnext;
 	size_t nev, capev;
 
 	struct model_session *sess;
@@ -120,7 +119,7 @@ static uint32_t mix32(uint64_t x)
 
 static void u32map_put(struct u32map *m, uint32_t key, uint32_t val)
 {
-	if ((m->n + 1) * 2 > m->cap) {
+	if ((m->n + 1) * 4 > m->cap * 3) {
 		size_t ncap = m->cap ? m->cap * 2 : 64;
 		uint32_t *nk = xmalloc(ncap * sizeof(*nk)), *nv = xmalloc(ncap * sizeof(*nv));
 		memset(nk, 0xff, ncap * sizeof(*nk));
@@ -166,7 +165,7 @@ static bool u32map_get(const struct u32map *m, uint32_t key, uint32_t *val)
 /* Adds key (never 0); returns true when it was new. */
 static bool u64set_add(struct u64set *s, uint64_t key)
 {
-	if ((s->n + 1) * 2 > s->cap) {
+	if ((s->n + 1) * 4 > s->cap * 3) {
 		size_t ncap = s->cap ? s->cap * 2 : 256;
 		uint64_t *nk = xcalloc(ncap, sizeof(*nk));
 		for (size_t i = 0; i < s->cap; i++) {
@@ -283,7 +282,6 @@ void model_free(struct model *m)
 	strtab_free(m->st);
 	ltime_zones_free(m->zones);
 	free(m->ev);
-	free(m->fnext);
 	free(m->sess);
 	free(m->pend);
 	free(m->skeys);
@@ -365,7 +363,7 @@ static uint32_t new_session(struct model *m, str_id host, str_id prog, uint32_t 
 	if (m->skeys[j].sess == MODEL_NONE)
 		m->skeys_used++;
 	m->skeys[j] = (struct skey){ host, prog, pid, id };
-	if (m->skeys_used * 2 > m->nskeys)
+	if (m->skeys_used * 4 > m->nskeys * 3)
 		skeys_grow(m);
 	return id;
 }
@@ -449,7 +447,7 @@ static uint32_t file_for(struct model *m, const struct model_session *s, struct 
 	f->first_ev = f->last_ev = f->first_link = MODEL_NONE;
 	m->fkeys[j] = (struct fkey){ s->host, pid, (uint32_t)m->nfiles };
 	m->fkeys_used++;
-	if (m->fkeys_used * 2 > m->nfkeys)
+	if (m->fkeys_used * 4 > m->nfkeys * 3)
 		fkeys_grow(m);
 	return (uint32_t)m->nfiles++;
 }
@@ -552,20 +550,17 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 
 	if (m->nev == UINT32_MAX - 1)
 		return;   /* 4 billion events: stop growing rather than wrap */
-	if (m->nev == m->capev) {
+	if (m->nev == m->capev)
 		xgrow(&m->ev, &m->capev, m->nev + 1, sizeof(*m->ev));
-		m->fnext = xrealloc(m->fnext, m->capev * sizeof(*m->fnext));
-	}
 	e = &m->ev[m->nev++];
 	memset(e, 0, sizeof(*e));
-	m->fnext[id] = MODEL_NONE;
-	e->t = wall;
+	e->sec = (uint32_t)(wall / LTIME_US_PER_SEC);
+	e->usz = (uint32_t)(wall % LTIME_US_PER_SEC) | (uint32_t)zone << 24;
 	e->sess = s;
 	e->file = MODEL_NONE;
 	e->arg = 0;
 	e->next = MODEL_NONE;
 	e->op = (uint8_t)r->op;
-	e->zone = zone;
 	if (r->truncated)
 		e->bits |= EV_TRUNCATED;
 	if (model_op_is_noise(r->op))
@@ -669,11 +664,11 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 	case OP_REFUSED:
 		e->arg = strtab_intern(m->st, r->text.p, r->text.len);
 		if (r->text2.len == 9)
-			e->reason = 1;
+			e->bits |= 1 << 6;
 		else if (r->text2.len == 10)
-			e->reason = 2;
+			e->bits |= 2 << 6;
 		else if (r->text2.len == 15)
-			e->reason = 3;
+			e->bits |= 3 << 6;
 		/* Refusing lines while answering INIT follow the version line directly */
 		if (ss->last_ev != MODEL_NONE &&
 		    (m->ev[ss->last_ev].op == OP_VERSION ||
@@ -700,9 +695,7 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 		ss->last_request = id;
 	if (f1 != MODEL_NONE) {
 		struct model_file *f = &m->files[f1];
-		if (f->last_ev != MODEL_NONE)
-			m->fnext[f->last_ev] = id;
-		else
+		if (f->first_ev == MODEL_NONE)
 			f->first_ev = id;
 		f->last_ev = id;
 		f->nevents++;
@@ -913,10 +906,6 @@ const char *model_event_to(const struct model *m, uint32_t ev, size_t *len)
 	return strtab_get(m->st, m->files[f].path, len);
 }
 
-uint32_t model_event_next_file(const struct model *m, uint32_t ev)
-{
-	return m->fnext[ev];
-}
 
 const char *model_event_status(const struct model *m, uint32_t ev)
 {
@@ -931,7 +920,7 @@ const char *model_event_reason(const struct model *m, uint32_t ev)
 {
 	static const char *const names[] = { "", "read-only", "denylisted", "non-allowlisted" };
 
-	return m->ev[ev].reason < 4 ? names[m->ev[ev].reason] : "";
+	return names[m->ev[ev].bits >> 6];
 }
 
 uint64_t model_event_num(const struct model *m, uint32_t ev, int which)
@@ -989,12 +978,12 @@ size_t model_timeline(const struct model *m, uint32_t file, uint32_t **out, size
 	for (size_t i = 0; i < nseg && nseg < 4096; i++) {
 		struct seg sg = segs[i];
 		const struct model_file *f = &m->files[sg.file];
-		for (uint32_t ev = f->first_ev; ev != MODEL_NONE; ev = m->fnext[ev]) {
+		uint32_t lo = f->first_ev > sg.lo ? f->first_ev : sg.lo;
+		uint32_t hi = f->last_ev < sg.hi ? f->last_ev : sg.hi;
+		for (uint32_t ev = lo; f->first_ev != MODEL_NONE && ev <= hi; ev++) {
 			const struct model_event *e = &m->ev[ev];
-			if (ev < sg.lo)
+			if (e->file != sg.file)
 				continue;
-			if (ev > sg.hi)
-				break;
 			push(out, cap, &n, ev);
 			if ((e->op == OP_RENAME || e->op == OP_POSIX_RENAME) && !(e->bits & EV_FAILED) &&
 			    e->arg != MODEL_NONE && e->arg != sg.file && ev < sg.hi) {
@@ -1060,9 +1049,21 @@ const char *model_unparsed(const struct model *m, size_t i, size_t *len, uint64_
 	return u->line;
 }
 
+void model_memory_report(const struct model *m, FILE *f)
+{
+	fprintf(f, "events %zu used %zu cap %zu bytes\n", m->nev, m->nev * sizeof(*m->ev),
+	        m->capev * sizeof(*m->ev));
+	fprintf(f, "strings %zu bytes %zu\n", strtab_count(m->st), strtab_bytes(m->st));
+	fprintf(f, "sessions %zu bytes %zu keys %zu\n", m->nsess, m->nsess * (sizeof(*m->sess) + sizeof(*m->pend)),
+	        m->nskeys * sizeof(*m->skeys));
+	fprintf(f, "files %zu bytes %zu keys %zu\n", m->nfiles, m->nfiles * sizeof(*m->files), m->nfkeys * sizeof(*m->fkeys));
+	fprintf(f, "links %zu nums %zu status %zu/%zu touched %zu/%zu\n", m->nlinks, m->nnums, m->status.n, m->status.cap,
+	        m->touched.n, m->touched.cap);
+}
+
 size_t model_bytes(const struct model *m)
 {
-	return sizeof(*m) + strtab_bytes(m->st) + m->capev * (sizeof(*m->ev) + sizeof(*m->fnext)) +
+	return sizeof(*m) + strtab_bytes(m->st) + m->capev * sizeof(*m->ev) +
 	       m->capsess * (sizeof(*m->sess) + sizeof(*m->pend)) + m->nskeys * sizeof(*m->skeys) +
 	       m->capfiles * sizeof(*m->files) + m->nfkeys * sizeof(*m->fkeys) +
 	       m->caplinks * sizeof(*m->links) + m->capnums * sizeof(*m->nums) +

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "ltime.h"
 #include "parse.h"
@@ -57,7 +58,7 @@ enum {
 };
 
 /*
- * One event: 32 bytes. file is the id of the file its path names (see
+ * One event: 28 bytes (ten million fit in 280 MB). file is the id of the file its path names (see
  * model_file(); its path string is model_file(m, file)->path), or
  * MODEL_NONE. arg depends on op:
  *   rename, posix-rename, symlink, hardlink: file id of the second path ("to")
@@ -70,7 +71,8 @@ enum {
  * Use model_event_num() for pool numbers and model_event_reason() for refusals.
  */
 struct model_event {
-	int64_t t;          /* wall µs (ltime.h) */
+	uint32_t sec;       /* wall seconds since 1970: use model_event_time() */
+	uint32_t usz;       /* microseconds (low 20 bits), zone index (high 8): model_event_zone() */
 	uint32_t sess;
 	uint32_t file;      /* file id or MODEL_NONE */
 	uint32_t arg;
@@ -78,11 +80,20 @@ struct model_event {
 	uint8_t op;         /* enum op */
 	uint8_t oflags;     /* OF_* for open; enum set_attr for set */
 	uint8_t dkind;      /* enum destr_kind */
-	uint8_t bits;       /* EV_* */
-	uint8_t zone;       /* ltime zone index */
-	uint8_t reason;     /* refused: 0 other, 1 read-only, 2 denylisted, 3 non-allowlisted */
-	uint8_t pad[2];
+	uint8_t bits;       /* EV_*; the top two bits hold the refusal reason (model_event_reason()) */
 };
+
+/* Wall µs of an event (ltime.h). */
+static inline int64_t model_event_time(const struct model_event *e)
+{
+	return (int64_t)e->sec * 1000000 + (e->usz & 0xfffff);
+}
+
+/* Its ltime zone index. */
+static inline uint8_t model_event_zone(const struct model_event *e)
+{
+	return (uint8_t)(e->usz >> 24);
+}
 
 struct model_session {
 	str_id host, prog, user, ip;    /* 0 when unknown */
@@ -101,7 +112,7 @@ struct model_session {
 
 struct model_file {
 	str_id host, path;
-	uint32_t first_ev, last_ev;     /* chain by path through model_event_next_file() */
+	uint32_t first_ev, last_ev;     /* its first and last event by path (others lie between) */
 	uint32_t first_link;            /* chain of events naming it as "to" (model_link_*) */
 	uint32_t nevents;
 	uint32_t ndeletions;
@@ -178,8 +189,6 @@ const char *model_event_path(const struct model *m, uint32_t ev, size_t *len);
 const char *model_event_to(const struct model *m, uint32_t ev, size_t *len);
 /* File id of the "to" path (MODEL_NONE when none). */
 uint32_t model_event_file2(const struct model *m, uint32_t ev);
-/* Next event with the same file (by path), MODEL_NONE at the end. */
-uint32_t model_event_next_file(const struct model *m, uint32_t ev);
 /* Refusal reason text: "read-only", "denylisted", "non-allowlisted" or "". */
 const char *model_event_reason(const struct model *m, uint32_t ev);
 /* Failure text of a failed event ("" when not failed). */
@@ -215,5 +224,7 @@ const char *model_unparsed(const struct model *m, size_t i, size_t *len, uint64_
 
 /* Bytes the model uses, for the memory figures. */
 size_t model_bytes(const struct model *m);
+/* The same, part by part, one "name bytes" line each (for --debug and the benchmark). */
+void model_memory_report(const struct model *m, FILE *f);
 
 #endif

@@ -2,11 +2,14 @@
  * parse: storage header + sftp-server message -> parse_result.
  *
  * Headers are split by hand (they are fixed-shape and on every line, so this
- * is where the time goes); the message body is matched with one PCRE2 pattern
- * per message shape, chosen by a cheap prefix check first, JIT-compiled once,
- * with match data reused. Names are matched greedily against the fixed suffix
- * of each shape, because OpenSSH does not escape '"' inside names: the last
- * '" flags ' of an open line is the real one.
+ * is where the time goes). The message body is recognised by a literal
+ * prefix (the cheap pre-check), then matched with a PCRE2 pattern, JIT-
+ * compiled once, match data and JIT stack reused. OpenSSH does not escape
+ * '"' inside names, so for shapes that carry a name the pattern describes
+ * only the fixed suffix after the name ('" flags ... mode 0644') and runs,
+ * anchored at the end, on the last bytes of the body: the name is whatever
+ * lies between prefix and suffix. A name that imitates a suffix therefore
+ * cannot fool it (the suffix grammar never contains '"').
  *
  * Nothing here allocates per line: decoded names go to p->scratch.
  */
@@ -44,54 +47,65 @@ struct shape {
 	const char *prefix;
 	enum op op;
 	enum kind kind;
-	const char *re;
+	const char *re;        /* the whole body (shapes without a name) */
+	const char *suffix;    /* what follows the name, from its closing quote (shapes with one) */
 };
 
-#define NAME "\"(.*)\""
 #define NUM "([0-9]{1,20})"
 
+#define Q "\""
+#define BYTES Q " bytes read " NUM " written " NUM
+
 static const struct shape shapes[] = {
-	{ "open \"", OP_OPEN, K_OPEN, "open " NAME " flags ([A-Z,]*) mode 0([0-7]{1,11})" },
-	{ "opendir \"", OP_OPENDIR, K_PATH, "opendir " NAME },
-	{ "close \"", OP_CLOSE, K_BYTES, "close " NAME " bytes read " NUM " written " NUM },
-	{ "closedir \"", OP_CLOSEDIR, K_PATH, "closedir " NAME },
-	{ "forced close \"", OP_FORCED_CLOSE, K_BYTES, "forced close " NAME " bytes read " NUM " written " NUM },
-	{ "forced closedir \"", OP_FORCED_CLOSEDIR, K_PATH, "forced closedir " NAME },
-	{ "stat name \"", OP_STAT, K_PATH, "stat name " NAME },
-	{ "lstat name \"", OP_LSTAT, K_PATH, "lstat name " NAME },
-	{ "realpath \"", OP_REALPATH, K_PATH, "realpath " NAME },
-	{ "readlink \"", OP_READLINK, K_PATH, "readlink " NAME },
-	{ "remove name \"", OP_REMOVE, K_PATH, "remove name " NAME },
-	{ "mkdir name \"", OP_MKDIR, K_MODE, "mkdir name " NAME " mode 0([0-7]{1,11})" },
-	{ "rmdir name \"", OP_RMDIR, K_PATH, "rmdir name " NAME },
-	{ "rename old \"", OP_RENAME, K_TWO, "rename old " NAME " new " NAME },
-	{ "posix-rename old \"", OP_POSIX_RENAME, K_TWO, "posix-rename old " NAME " new " NAME },
-	{ "symlink old \"", OP_SYMLINK, K_TWO, "symlink old " NAME " new " NAME },
-	{ "hardlink old \"", OP_HARDLINK, K_TWO, "hardlink old " NAME " new " NAME },
-	{ "statvfs \"", OP_STATVFS, K_PATH, "statvfs " NAME },
-	{ "set \"", OP_SET, K_SET,
-	  "set " NAME " (?:size " NUM "|mode ([0-7]{1,11})|modtime ([0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2})"
+	{ "open \"", OP_OPEN, K_OPEN, NULL, Q " flags ([A-Z,]*) mode 0([0-7]{1,11})" },
+	{ "opendir \"", OP_OPENDIR, K_PATH, NULL, Q },
+	{ "close \"", OP_CLOSE, K_BYTES, NULL, BYTES },
+	{ "closedir \"", OP_CLOSEDIR, K_PATH, NULL, Q },
+	{ "forced close \"", OP_FORCED_CLOSE, K_BYTES, NULL, BYTES },
+	{ "forced closedir \"", OP_FORCED_CLOSEDIR, K_PATH, NULL, Q },
+	{ "stat name \"", OP_STAT, K_PATH, NULL, Q },
+	{ "lstat name \"", OP_LSTAT, K_PATH, NULL, Q },
+	{ "realpath \"", OP_REALPATH, K_PATH, NULL, Q },
+	{ "readlink \"", OP_READLINK, K_PATH, NULL, Q },
+	{ "remove name \"", OP_REMOVE, K_PATH, NULL, Q },
+	{ "mkdir name \"", OP_MKDIR, K_MODE, NULL, Q " mode 0([0-7]{1,11})" },
+	{ "rmdir name \"", OP_RMDIR, K_PATH, NULL, Q },
+	{ "rename old \"", OP_RENAME, K_TWO, NULL, Q },
+	{ "posix-rename old \"", OP_POSIX_RENAME, K_TWO, NULL, Q },
+	{ "symlink old \"", OP_SYMLINK, K_TWO, NULL, Q },
+	{ "hardlink old \"", OP_HARDLINK, K_TWO, NULL, Q },
+	{ "statvfs \"", OP_STATVFS, K_PATH, NULL, Q },
+	{ "set \"", OP_SET, K_SET, NULL,
+	  Q " (?:size " NUM "|mode ([0-7]{1,11})|modtime ([0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2})"
 	  "|owner " NUM " group " NUM ")" },
-	{ "fsync \"", OP_FSYNC, K_PATH, "fsync " NAME },
-	{ "expand \"", OP_EXPAND, K_PATH, "expand " NAME },
-	{ "home-directory \"", OP_HOME, K_PATH, "home-directory " NAME },
-	{ "users-groups-by-id: ", OP_USERS_GROUPS, K_TWONUM, "users-groups-by-id: " NUM " users, " NUM " groups" },
-	{ "received client version ", OP_VERSION, K_NUM, "received client version " NUM },
+	{ "fsync \"", OP_FSYNC, K_PATH, NULL, Q },
+	{ "expand \"", OP_EXPAND, K_PATH, NULL, Q },
+	{ "home-directory \"", OP_HOME, K_PATH, NULL, Q },
+	{ "users-groups-by-id: ", OP_USERS_GROUPS, K_TWONUM, "users-groups-by-id: " NUM " users, " NUM " groups", NULL },
+	{ "received client version ", OP_VERSION, K_NUM, "received client version " NUM, NULL },
 	{ "session opened for local user ", OP_SESSION_OPEN, K_SESSION,
-	  "session opened for local user (.*) from \\[(.*)\\]" },
+	  "session opened for local user (.*) from \\[(.*)\\]", NULL },
 	{ "session closed for local user ", OP_SESSION_CLOSE, K_SESSION,
-	  "session closed for local user (.*) from \\[(.*)\\]" },
-	{ "sent status ", OP_STATUS, K_TEXT, "sent status (.+)" },
+	  "session closed for local user (.*) from \\[(.*)\\]", NULL },
+	{ "sent status ", OP_STATUS, K_TEXT, "sent status (.+)", NULL },
 	{ "Refusing ", OP_REFUSED, K_REFUSE,
-	  "Refusing (?:(denylisted|blacklisted|non-allowlisted|non-whitelisted) )?([a-z@.-]+) request(?: in (read-only) mode)?" },
-	{ "error: ", OP_ERROR, K_ERROR, "error: (?:(?:process_read|process_write): (?:seek|read|write) \"(.*)\": (.*)|(.*))" },
-	{ "fatal: ", OP_FATAL, K_TEXT, "fatal: (.*)" },
+	  "Refusing (?:(denylisted|blacklisted|non-allowlisted|non-whitelisted) )?([a-z@.-]+) request(?: in (read-only) mode)?",
+	  NULL },
+	{ "error: ", OP_ERROR, K_ERROR,
+	  "error: (?:(?:process_read|process_write): (?:seek|read|write) \"(.*)\": (.*)|(.*))", NULL },
+	{ "fatal: ", OP_FATAL, K_TEXT, "fatal: (.*)", NULL },
 };
+
+/* The longest suffix (set ... owner N group N) is under 70 bytes. */
+#define SUFFIX_WINDOW 96
 
 #define NSHAPES (sizeof(shapes) / sizeof(shapes[0]))
 
 struct parser {
 	pcre2_code *re[NSHAPES];
+	uint8_t plen[NSHAPES];
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jstack;
 	pcre2_code *logverbose;
 	pcre2_match_data *md;
 	bool jit;
@@ -100,14 +114,16 @@ struct parser {
 	char scratch[2 * BODY_MAX + 16];
 };
 
-static pcre2_code *compile(const char *pat, bool whole, bool *jit)
+enum anchor { WHOLE, PREFIX, SUFFIX };
+
+static pcre2_code *compile(const char *pat, enum anchor how, bool *jit)
 {
 	int err;
 	PCRE2_SIZE off;
 	pcre2_code *re;
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), whole ? "^(?:%s)$" : "^(?:%s)", pat);
+	snprintf(buf, sizeof(buf), how == WHOLE ? "^(?:%s)\\z" : how == PREFIX ? "^(?:%s)" : "(?:%s)\\z", pat);
 	re = pcre2_compile((PCRE2_SPTR)buf, PCRE2_ZERO_TERMINATED, PCRE2_DOTALL | PCRE2_NO_UTF_CHECK,
 	                   &err, &off, NULL);
 	if (re == NULL) {
@@ -129,19 +145,28 @@ struct parser *parse_new(void)
 	for (size_t i = 0; i < NSHAPES; i++) {
 		unsigned char c = (unsigned char)shapes[i].prefix[0];
 		uint8_t *list = p->first[c];
-		p->re[i] = compile(shapes[i].re, true, &p->jit);
+		if (shapes[i].re != NULL)
+			p->re[i] = compile(shapes[i].re, WHOLE, &p->jit);
+		else if (strcmp(shapes[i].suffix, Q) != 0)   /* a lone closing quote needs no pattern */
+			p->re[i] = compile(shapes[i].suffix, SUFFIX, &p->jit);
+		p->plen[i] = (uint8_t)strlen(shapes[i].prefix);
 		list[++list[0]] = (uint8_t)i;
 	}
-	p->logverbose = compile("[^ ]+\\.c:[^ ]+\\(\\):[0-9]+ \\(bin=[^,]+, pid=[0-9]+\\): ", false, &p->jit);
+	p->logverbose = compile("[^ ]+\\.c:[^ ]+\\(\\):[0-9]+ \\(bin=[^,]+, pid=[0-9]+\\): ", PREFIX, &p->jit);
 	for (size_t i = 0; i < NSHAPES; i++) {
-		uint32_t n;
-		pcre2_pattern_info(p->re[i], PCRE2_INFO_CAPTURECOUNT, &n);
+		uint32_t n = 0;
+		if (p->re[i] != NULL)
+			pcre2_pattern_info(p->re[i], PCRE2_INFO_CAPTURECOUNT, &n);
 		if (n > maxcap)
 			maxcap = n;
 	}
 	p->md = pcre2_match_data_create((uint32_t)maxcap + 1, NULL);
-	if (p->md == NULL)
+	/* one JIT stack for every match, instead of one set up on each call */
+	p->mctx = pcre2_match_context_create(NULL);
+	p->jstack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+	if (p->md == NULL || p->mctx == NULL || p->jstack == NULL)
 		util_fatal(1, "out of memory");
+	pcre2_jit_stack_assign(p->mctx, NULL, p->jstack);
 	return p;
 }
 
@@ -153,6 +178,8 @@ void parse_free(struct parser *p)
 		pcre2_code_free(p->re[i]);
 	pcre2_code_free(p->logverbose);
 	pcre2_match_data_free(p->md);
+	pcre2_match_context_free(p->mctx);
+	pcre2_jit_stack_free(p->jstack);
 	free(p);
 }
 
@@ -160,8 +187,8 @@ static int run(struct parser *p, pcre2_code *re, const char *s, size_t len, PCRE
 {
 	*subj = (PCRE2_SPTR)s;
 	if (p->jit)
-		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, p->md, NULL);
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, p->md, NULL);
+		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, p->md, p->mctx);
 }
 
 /* Group g of the last match, or an empty string when it did not take part. */
@@ -187,6 +214,14 @@ size_t parse_unvis(char *dst, const char *src, size_t srclen)
 	size_t i = 0, o = 0;
 
 	while (i < srclen) {
+		/* copy up to the next backslash in one go: most names have none */
+		const char *bs = memchr(src + i, '\\', srclen - i);
+		size_t run = bs != NULL ? (size_t)(bs - (src + i)) : srclen - i;
+		memcpy(dst + o, src + i, run);
+		o += run;
+		i += run;
+		if (i >= srclen)
+			break;
 		char c = src[i];
 		if (c != '\\' || i + 1 >= srclen) {
 			dst[o++] = c;
@@ -331,65 +366,104 @@ static bool relaxed(struct parser *p, const struct shape *sh, const char *b, siz
 	return true;
 }
 
+/* Split "A" new "B (between the quotes) at the last '" new "'; counts the separators. */
+static bool split_two(const char *s, size_t len, struct parse_str *a, struct parse_str *b, int *seps)
+{
+	static const char sep[] = "\" new \"";
+	const size_t sl = sizeof(sep) - 1;
+	bool found = false;
+
+	*seps = 0;
+	for (size_t i = len >= sl ? len - sl + 1 : 0; i-- > 0;) {
+		if (s[i] != '"' || memcmp(s + i, sep, sl) != 0)
+			continue;
+		if (!found) {
+			a->p = s;
+			a->len = i;
+			b->p = s + i + sl;
+			b->len = len - i - sl;
+			found = true;
+		}
+		if (++*seps > 1)
+			break;
+	}
+	return found;
+}
+
 static bool body(struct parser *p, const char *b, size_t len, struct parse_result *r)
 {
 	const uint8_t *list;
 	const struct shape *sh = NULL;
-	size_t idx = 0;
+	size_t idx = 0, plen = 0;
 	PCRE2_SPTR subj;
 	char *scratch = p->scratch;
+	struct parse_str name = { "", 0 };
+	const char *base = b;      /* what the ovector of the last match is relative to */
 	bool ok;
 
 	if (len == 0)
 		return false;
 	list = p->first[(unsigned char)b[0]];
 	for (unsigned i = 1; i <= list[0]; i++) {
-		const struct shape *s = &shapes[list[i]];
-		size_t pl = strlen(s->prefix);
-		if (len >= pl && memcmp(b, s->prefix, pl) == 0) {
-			/* "close \"" also prefixes nothing else, but "forced close" vs "forced closedir" do differ */
-			sh = s;
+		size_t pl = p->plen[list[i]];
+		if (len >= pl && memcmp(b, shapes[list[i]].prefix, pl) == 0) {
+			sh = &shapes[list[i]];
 			idx = list[i];
+			plen = pl;
 			break;
 		}
 	}
 	if (sh == NULL)
 		return false;
-	if (run(p, p->re[idx], b, len, &subj) < 0)
+	if (sh->suffix != NULL) {
+		/* the name runs from the prefix to where the fixed suffix starts */
+		if (p->re[idx] == NULL) {
+			if (len <= plen || b[len - 1] != '"')
+				return r->truncated ? relaxed(p, sh, b, len, r) : false;
+			name.p = b + plen;
+			name.len = len - plen - 1;
+		} else {
+			size_t from = len - plen > SUFFIX_WINDOW ? len - SUFFIX_WINDOW : plen;
+			if (run(p, p->re[idx], b + from, len - from, &subj) < 0)
+				return r->truncated ? relaxed(p, sh, b, len, r) : false;
+			base = b + from;
+			name.p = b + plen;
+			name.len = from + pcre2_get_ovector_pointer(p->md)[0] - plen;
+		}
+	} else if (run(p, p->re[idx], b, len, &subj) < 0) {
 		return r->truncated ? relaxed(p, sh, b, len, r) : false;
+	}
 
 	r->op = sh->op;
 	switch (sh->kind) {
 	case K_PATH:
-		r->path = decode(&scratch, group(p, b, 1));
+		r->path = decode(&scratch, name);
 		break;
 	case K_OPEN:
-		r->path = decode(&scratch, group(p, b, 1));
-		r->oflags = parse_flags(group(p, b, 2), &ok);
-		if (!ok || !to_octal(group(p, b, 3), &r->mode))
+		r->path = decode(&scratch, name);
+		r->oflags = parse_flags(group(p, base, 1), &ok);
+		if (!ok || !to_octal(group(p, base, 2), &r->mode))
 			return false;
 		break;
 	case K_BYTES:
-		r->path = decode(&scratch, group(p, b, 1));
-		if (!to_u64(group(p, b, 2), &r->n1) || !to_u64(group(p, b, 3), &r->n2))
+		r->path = decode(&scratch, name);
+		if (!to_u64(group(p, base, 1), &r->n1) || !to_u64(group(p, base, 2), &r->n2))
 			return false;
 		break;
 	case K_MODE:
-		r->path = decode(&scratch, group(p, b, 1));
-		if (!to_octal(group(p, b, 2), &r->mode))
+		r->path = decode(&scratch, name);
+		if (!to_octal(group(p, base, 1), &r->mode))
 			return false;
 		break;
-	case K_TWO:
-		r->path = decode(&scratch, group(p, b, 1));
-		r->path2 = decode(&scratch, group(p, b, 2));
-		{
-			/* a name holding '" new "' makes the split a guess: say so (the model may pick a better one) */
-			int seps = 0;
-			for (size_t i = 0; i + 7 <= len && seps < 2; i++)
-				if (memcmp(b + i, "\" new \"", 7) == 0)
-					seps++;
-			r->ambiguous = seps > 1;
-		}
+	case K_TWO: {
+		struct parse_str a, c;
+		int seps;
+		if (!split_two(name.p, name.len, &a, &c, &seps))
+			return r->truncated ? relaxed(p, sh, b, len, r) : false;
+		/* a name holding '" new "' makes the split a guess: say so (the model may pick a better one) */
+		r->ambiguous = seps > 1;
+		r->path = decode(&scratch, a);
+		r->path2 = decode(&scratch, c);
 		if (sh->op == OP_SYMLINK) {
 			/* symlink(old, new): the link created is "new", its contents "old" */
 			struct parse_str t = r->path;
@@ -397,21 +471,22 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 			r->path2 = t;
 		}
 		break;
+	}
 	case K_SET:
-		r->path = decode(&scratch, group(p, b, 1));
-		if (group_set(p, 2)) {
+		r->path = decode(&scratch, name);
+		if (group_set(p, 1)) {
 			r->attr = SET_SIZE;
-			ok = to_u64(group(p, b, 2), &r->n1);
-		} else if (group_set(p, 3)) {
+			ok = to_u64(group(p, base, 1), &r->n1);
+		} else if (group_set(p, 2)) {
 			r->attr = SET_MODE;
-			ok = to_octal(group(p, b, 3), &r->mode);
-		} else if (group_set(p, 4)) {
+			ok = to_octal(group(p, base, 2), &r->mode);
+		} else if (group_set(p, 3)) {
 			r->attr = SET_MODTIME;
-			r->text = group(p, b, 4);
+			r->text = group(p, base, 3);
 			ok = true;
 		} else {
 			r->attr = SET_OWNER;
-			ok = to_u64(group(p, b, 5), &r->n1) && to_u64(group(p, b, 6), &r->n2);
+			ok = to_u64(group(p, base, 4), &r->n1) && to_u64(group(p, base, 5), &r->n2);
 		}
 		if (!ok)
 			return false;
@@ -567,9 +642,9 @@ static size_t hdr_iso(const char *s, size_t len, struct parse_time *t)
 
 static size_t token(const char *s, size_t len, size_t i)
 {
-	while (i < len && s[i] != ' ')
-		i++;
-	return i;
+	const char *sp = i < len ? memchr(s + i, ' ', len - i) : NULL;
+
+	return sp != NULL ? (size_t)(sp - s) : len;
 }
 
 /* Is s[a..b) a tag "name[pid]:"? Fills prog and pid (pid 0 when absent). */

@@ -54,7 +54,7 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 	const char *s;
 
 	fputs("\"time\":", f);
-	json_time(f, m, e->t, e->zone, true);
+	json_time(f, m, model_event_time(e), model_event_zone(e), true);
 	fprintf(f, ",\"op\":\"%s\",\"path\":", parse_op_name((enum op)e->op));
 	if (e->file != MODEL_NONE) {
 		s = model_event_path(m, ev, &len);
@@ -112,7 +112,7 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 		fputs(",\"request\":", f);
 		json_strid(f, m, e->arg);
 		fputs(",\"reason\":", f);
-		if (e->reason != 0)
+		if ((e->bits >> 6) != 0)
 			fprintf(f, "\"%s\"", model_event_reason(m, ev));
 		else
 			fputs("null", f);
@@ -215,7 +215,7 @@ static void csv_event(FILE *f, const struct model *m, uint32_t ev)
 	size_t len;
 	const char *p;
 
-	ltime_iso(t, e->t, model_czones(m), e->zone);
+	ltime_iso(t, model_event_time(e), model_czones(m), model_event_zone(e));
 	fprintf(f, "%s,", t);
 	csv_str(f, m, s->host);
 	fprintf(f, ",%u,", s->pid);
@@ -324,7 +324,7 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 		color(f, o, YELLOW);
 		fputs("REFUSED ", f);
 		text_strid(f, m, o, e->arg, "?");
-		if (e->reason != 0)
+		if ((e->bits >> 6) != 0)
 			fprintf(f, " (%s)", model_event_reason(m, ev));
 	} else if (failed) {
 		color(f, o, YELLOW);
@@ -414,7 +414,7 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 		fputc(')', f);
 	}
 	if (e->dkind != DK_NONE || failed) {
-		ltime_iso(t, e->t, NULL, 0);
+		ltime_iso(t, model_event_time(e), NULL, 0);
 		fprintf(f, " at %s", t + 11);
 	}
 	if (e->bits & EV_TRUNCATED)
@@ -634,7 +634,7 @@ void report_follow_event(FILE *f, const struct model *m, const struct report_opt
 	} else if (o->format == RF_CSV) {
 		csv_event(f, m, ev);
 	} else {
-		fmt_when(t, e->t);
+		fmt_when(t, model_event_time(e));
 		fprintf(f, "%s ", t);
 		text_strid(f, m, o, s->user, "?");
 		fputc('@', f);

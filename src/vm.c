@@ -410,13 +410,31 @@ bool vm_sessions_update(struct vm_sessions *v, const struct model *m, const stru
 	qsort_r(v->tmp, k, sizeof(uint32_t), sess_cmp, v);
 	xgrow(&v->list.ids, &v->list.cap, v->list.n + k, sizeof(uint32_t));
 	{
+		/*
+		 * Merge from the end: each touched row finds its place by binary
+		 * search (k log n comparisons, each one a model lookup), and the
+		 * rows between places move as blocks.
+		 */
+		uint32_t *ids = v->list.ids;
 		size_t a = v->list.n, b = k, w = v->list.n + k;
 
 		while (b > 0) {
-			if (a > 0 && sess_cmp(&v->list.ids[a - 1], &v->tmp[b - 1], v) > 0)
-				v->list.ids[--w] = v->list.ids[--a];
-			else
-				v->list.ids[--w] = v->tmp[--b];
+			size_t lo = 0, hi = a;
+			uint32_t x = v->tmp[b - 1];
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (sess_cmp(&ids[mid], &x, v) > 0)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			memmove(&ids[w - (a - lo)], &ids[lo], (a - lo) * sizeof(uint32_t));
+			w -= a - lo;
+			a = lo;
+			ids[--w] = x;
+			b--;
 		}
 	}
 	v->list.n += k;
@@ -641,7 +659,7 @@ void vm_event_row(const struct model *m, uint32_t ev, bool utf8, struct vm_erow 
 	char t[40];
 
 	memset(r, 0, sizeof(*r));
-	ltime_iso(t, e->t, model_czones(m), e->zone);
+	ltime_iso(t, model_event_time(e), model_czones(m), model_event_zone(e));
 	/* "2026-11-24T11:02:31.123+01:00" -> "2026-11-24 11:02:31" */
 	t[19] = '\0';
 	if (t[10] == 'T')

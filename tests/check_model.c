@@ -307,11 +307,11 @@ START_TEST(test_year)
 	/* the file was last written on 2027-03-01: Dec 31 is 2026, Jan 1 2027, Feb 29 2024 (2027 has none) */
 	ingest_set_reference(in, ltime_make(2027, 3, 1, 0, 0, 0, 0));
 	ingest_buffer(in, text, strlen(text), true);
-	ltime_split(model_event(m, 0)->t, &y, &mo, &d, &hh, &mi, &ss, &us);
+	ltime_split(model_event_time(model_event(m, 0)), &y, &mo, &d, &hh, &mi, &ss, &us);
 	ck_assert_int_eq(y, 2026);
-	ltime_split(model_event(m, 1)->t, &y, &mo, &d, &hh, &mi, &ss, &us);
+	ltime_split(model_event_time(model_event(m, 1)), &y, &mo, &d, &hh, &mi, &ss, &us);
 	ck_assert_int_eq(y, 2027);
-	ltime_split(model_event(m, 2)->t, &y, &mo, &d, &hh, &mi, &ss, &us);
+	ltime_split(model_event_time(model_event(m, 2)), &y, &mo, &d, &hh, &mi, &ss, &us);
 	ck_assert_int_eq(y, 2024);
 	ck_assert_int_eq(mo, 2);
 	ck_assert_int_eq(d, 29);

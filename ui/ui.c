@@ -311,7 +311,7 @@ static void hook_event(void *ctx, uint32_t ev)
 	struct ui *u = ctx;
 
 	vm_sessions_touch(&u->sessions, model_event(u->m, ev)->sess);
-	u->dirty = true;
+	u->dirty = u->model_changed = true;
 }
 
 static void hook_session(void *ctx, uint32_t sess, enum model_change what)
@@ -320,7 +320,7 @@ static void hook_session(void *ctx, uint32_t sess, enum model_change what)
 
 	(void)what;
 	vm_sessions_touch(&u->sessions, sess);
-	u->dirty = true;
+	u->dirty = u->model_changed = true;
 }
 
 static void tail_line(void *ctx, const char *line, size_t len)
@@ -414,7 +414,7 @@ static void replay_feed(struct ui *u, struct replay *rp)
 
 	ingest_line(u->in, rp->line, rp->len);
 	if (rp->has_t && model_nevents(u->m) > nev)
-		rp->wall_minus_utc = model_event(u->m, (uint32_t)(model_nevents(u->m) - 1))->t - rp->t;
+		rp->wall_minus_utc = model_event_time(model_event(u->m, (uint32_t)(model_nevents(u->m) - 1))) - rp->t;
 	rp->have = false;
 }
 
@@ -483,11 +483,16 @@ static void draw_header(struct ui *u)
 	const struct model_stats *st = model_stats(u->m);
 	attr_t h = ui_attr(u, ROLE_HEADER);
 	char left[600], right[160], clock[40], mode[64], line[900];
-	size_t nlive = 0, n = model_nsessions(u->m);
+	size_t n = model_nsessions(u->m);
 	int rw;
 
-	for (size_t i = 0; i < n; i++)
-		nlive += model_session(u->m, (uint32_t)i)->state == SS_OPEN;
+	if (u->model_changed) {
+		/* a pass over the sessions only after the model changed */
+		u->nlive = 0;
+		for (size_t i = 0; i < n; i++)
+			u->nlive += model_session(u->m, (uint32_t)i)->state == SS_OPEN;
+		u->model_changed = false;
+	}
 	{
 		char files[400];
 		const char *f0 = u->o->nfiles > 0 ? u->o->files[0] : DEFAULT_LOG;
@@ -521,7 +526,7 @@ static void draw_header(struct ui *u)
 			snprintf(fdesc, sizeof(fdesc), "  filter: %s", esc);
 		}
 		snprintf(line, sizeof(line), " %zu live / %zu sessions  %llu lines, %llu unparsed  %llu deletions%s",
-			 nlive, n, (unsigned long long)st->lines, (unsigned long long)st->unparsed_lines,
+			 u->nlive, n, (unsigned long long)st->lines, (unsigned long long)st->unparsed_lines,
 			 (unsigned long long)st->deletions, fdesc);
 	}
 	draw_text(u, 1, 0, u->cols, line, A_NORMAL, true);
@@ -1153,6 +1158,7 @@ static int bench(struct ui *u, const char *const *files, size_t n)
 	getmaxyx(stdscr, u->rows, u->cols);
 	colours(u);
 	u->now = wall_now();
+	u->model_changed = true;
 	ui_push(u, view_sessions_new(u));
 
 	t0 = mono_us();
@@ -1166,6 +1172,7 @@ static int bench(struct ui *u, const char *const *files, size_t n)
 		for (int k = 0; k < 20 && ns > 0; k++)
 			vm_sessions_touch(&u->sessions, (uint32_t)(((size_t)i * 7919 + (size_t)k * 104729) % ns));
 		t0 = mono_us();
+		u->model_changed = true;
 		ui_top(u)->ops->update(u, ui_top(u));
 		draw_all(u);
 		upd += ms_since(t0);
