@@ -400,6 +400,14 @@ def sc_long():
         bad("the long session is not first in order of start")
 
 
+def sc_ui():
+    eq("sessions", len(sessions), 2)
+    find(one(JAIL), "remove", "/upload/ui-other", destructive="remove")
+    s = one(USER)
+    find(s, "close", f"{HOME[USER]}/ui-file", bytes_written=8)
+    find(s, "remove", f"{HOME[USER]}/ui-file", destructive="remove")
+
+
 def sc_whole():
     eq("sessions = `session opened` lines", len(sessions),
        sum(1 for x in lines if x[4].startswith("session opened for local user ")))

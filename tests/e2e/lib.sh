@@ -251,5 +251,5 @@ e2e_sftp() { ( e2e_sftp_exec "$@" ); }
 e2e_sftp_bg() { e2e_sftp_exec "$@" & }
 
 # Number of sessions closed so far in the traditional log (both files are written by the same rule).
-e2e_closed() { grep -c 'session closed for local user' "$LOG_TRAD" 2>/dev/null || echo 0; }
-e2e_opened() { grep -c 'session opened for local user' "$LOG_TRAD" 2>/dev/null || echo 0; }
+e2e_closed() { c=$(grep -c 'session closed for local user' "$LOG_TRAD" 2>/dev/null); echo "${c:-0}"; }
+e2e_opened() { c=$(grep -c 'session opened for local user' "$LOG_TRAD" 2>/dev/null); echo "${c:-0}"; }

@@ -58,6 +58,7 @@ finish() {
 			cp -a "$W/s" "$E2E_KEEP/slices" 2>/dev/null
 		fi
 	fi
+	[ -n "${E2E_TMUX:-}" ] && $E2E_TMUX kill-server 2>/dev/null
 	e2e_teardown
 }
 trap finish EXIT
@@ -81,7 +82,7 @@ begin() {
 	CLOSED0=$(e2e_closed)
 	OPENED0=$(e2e_opened)
 	: > "$W/s/$SC.env"
-	echo "--- $SC"
+	echo "--- $SC (sessions so far: $OPENED0 opened, $CLOSED0 closed)"
 }
 # expect KEY VALUE: passed to check.py as E_KEY
 expect() { printf 'E_%s=%q\n' "$1" "$2" >> "$W/s/$SC.env"; }
@@ -353,10 +354,89 @@ EOF
 	done
 }
 
+sc_ui() { # the UI in tmux on the followed file: a session appears live, its deletion in red, then closed
+	begin ui
+	# a closed session first, so that the cursor can rest on a row that is not ours
+	printf 'ui other\n' > "$C/uo"
+	printf 'put %s /upload/ui-other\nrm /upload/ui-other\n' "$C/uo" > "$C/uo.b"
+	e2e_sftp "$E2E_JAIL" "$C/uo.b" || fail "ui: first session failed"
+	wait_closed 1
+	printf 'set -g remain-on-exit on\nset -g status off\n' > "$W/etc/tmux.conf"
+	TM="tmux -L sftptop-e2e-$$ -f $W/etc/tmux.conf"
+	$TM new-session -d -x 200 -y 50 -s e2e "exec env TERM=xterm-256color $SFTPTOP $LOG_RFC" || { fail "ui: tmux failed"; return; }
+	E2E_TMUX="$TM"
+	E2E_EXTRA_PIDS="$E2E_EXTRA_PIDS $($TM display -p '#{pid}')"
+	sleep 1.5
+	$TM capture-pane -p -t e2e > "$W/s/ui.0.screen"
+	if [ "$($TM display -p -t e2e '#{pane_dead}')" = 1 ] || ! grep -q 'STATE' "$W/s/ui.0.screen"; then
+		SKIPS=$((SKIPS + 1)); note "SKIP: ui: $SFTPTOP on a terminal shows no session list (no UI yet): $(head -c 120 "$W/s/ui.0.screen" | tr '\n' ' ')"
+		$TM kill-server; E2E_TMUX=
+		return
+	fi
+	fifo_session ui "$E2E_USER"
+	exec 7> "$C/ui.fifo"
+	wait_opened 2
+	pid=$(server_pid "$E2E_USER")
+	printf 'ui test\n' > "$C/u"
+	echo "put $C/u ui-file" >&7
+	e2e_wait_count "$LOG_RFC" 'close ".*/ui-file" bytes' 1
+	# ui_row N RE: wait (3 s) until the row of the session (its pid) matches RE on the screen
+	ui_row() {
+		for _ in $(seq 30); do
+			$TM capture-pane -p -e -t e2e > "$W/s/ui.$1.screen"
+			row=$(grep -E "(^|[^0-9])$pid([^0-9]|$)" "$W/s/ui.$1.screen" | head -n 1)
+			printf '%s' "$row" | sed 's/\x1b\[[0-9;]*m//g' | grep -qE "$2" && return 0
+			sleep 0.1
+		done
+		fail "ui: the row of session $pid never matched /$2/; screen in ui.$1.screen: $(printf '%s' "$row" | sed 's/\x1b\[[0-9;]*m//g')"
+		return 1
+	}
+	ui_row 1 '(^|[^a-z])live([^a-z]|$)' && { PASSES=$((PASSES + 1)); note "PASS: ui: session $pid shows as live"; }
+	# move the cursor off our row: a selected row is drawn in the cursor colours
+	ours=$(grep -nE "(^|[^0-9])$pid([^0-9]|$)" "$W/s/ui.1.screen" | head -n 1 | cut -d: -f1)
+	curs=$(grep -n "$(printf '\033')\\[46m" "$W/s/ui.1.screen" | head -n 1 | cut -d: -f1)
+	[ "$ours" = "$curs" ] && $TM send-keys -t e2e Down
+	echo "rm ui-file" >&7
+	e2e_wait_count "$LOG_RFC" 'remove name ".*/ui-file"' 1
+	if ui_row 2 'DELETED'; then
+		# the SGR in force where DELETED starts must be red (31, 91, or 256-colour 1/9/160/196)
+		if printf '%s' "$row" | python3 -c '
+import re, sys
+row = sys.stdin.read()
+i = row.find("DELETED")
+sgr = re.findall(r"\x1b\[([0-9;]*)m", row[:i])
+red = False
+for s in sgr:
+    p = s.split(";") if s else ["0"]
+    j = 0
+    while j < len(p):
+        if p[j] in ("0", "", "39"): red = False
+        if p[j] in ("31", "91"): red = True
+        elif p[j] in ("30", "32", "33", "34", "35", "36", "37", "90", "92", "93", "94", "95", "96", "97"): red = False
+        if p[j] == "38" and j + 2 < len(p) and p[j + 1] == "5":
+            red = p[j + 2] in ("1", "9", "124", "160", "196"); j += 2
+        j += 1
+sys.exit(0 if red else 1)'; then
+			PASSES=$((PASSES + 1)); note "PASS: ui: the deletion shows in red"
+		else
+			fail "ui: DELETED is not red: $(printf '%s' "$row" | cat -v)"
+		fi
+	fi
+	exec 7>&-
+	wait "$PID_ui"
+	ui_row 3 '(^|[^a-z])closed([^a-z]|$)' && { PASSES=$((PASSES + 1)); note "PASS: ui: session $pid shows as closed after logout"; }
+	$TM send-keys -t e2e q
+	sleep 0.3
+	$TM kill-server
+	E2E_TMUX=
+	wait_closed 2
+	end
+}
+
 # --- run ---------------------------------------------------------------------
 
-ALL="classic sizes ops failures names overlap killed long rotate"
-[ "${SFTPTOP_SAN:-0}" = 1 ] && ALL="classic sizes ops failures names killed rotate"
+ALL="classic sizes ops failures names overlap killed long rotate ui"
+[ "${SFTPTOP_SAN:-0}" = 1 ] && ALL="classic sizes ops failures names killed rotate ui"
 [ $# -gt 0 ] && ALL="$*"
 start=$(date +%s)
 for s in $ALL; do "sc_$s"; done
