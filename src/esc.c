@@ -238,11 +238,16 @@ void esc_csv_field(FILE *f, const char *src, size_t len)
 		if (c == '"') {
 			fputs("\"\"", f);
 			i++;
-		} else if (c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c < 0x7f)) {
+		} else if (c >= 0x20 && c < 0x7f) {
 			fputc(c, f);
 			i++;
 		} else if (c < 0x80) {
-			fprintf(f, "\\%03o", c);    /* ESC and friends never go out raw */
+			/*
+			 * ESC and friends never go out raw; nor do TAB, CR and LF:
+			 * RFC 4180 would allow them quoted, but a CR from a name
+			 * overwrites what a terminal shows, and one record stays one line.
+			 */
+			fprintf(f, "\\%03o", c);
 			i++;
 		} else if ((n = esc_utf8_char(s + i, len - i, &cp)) == 0 || cp_dangerous(cp)) {
 			if (n == 0)
