@@ -19,7 +19,7 @@
 
 #include "util.h"
 
-#define BLOCK (1024 * 1024)
+#define BLOCK (256 * 1024)
 
 struct ingest {
 	struct model *m;

@@ -533,7 +533,26 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 	return true;
 }
 
-static const char *const months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+/* 1..12 for an English month abbreviation at s, else 0. */
+static int month(const char *s)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int guess;
+
+	/* the second and third letters tell them apart; check the whole name after */
+	switch (s[1]) {
+	case 'a': guess = s[2] == 'n' ? 1 : s[2] == 'r' ? 3 : s[2] == 'y' ? 5 : 0; break;
+	case 'e': guess = s[2] == 'b' ? 2 : s[2] == 'p' ? 9 : s[2] == 'c' ? 12 : 0; break;
+	case 'p': guess = 4; break;
+	case 'u': guess = s[2] == 'n' ? 6 : s[2] == 'l' ? 7 : s[2] == 'g' ? 8 : 0; break;
+	case 'c': guess = 10; break;
+	case 'o': guess = 11; break;
+	default: guess = 0; break;
+	}
+	if (guess == 0 || memcmp(names + 3 * (guess - 1), s, 3) != 0)
+		return 0;
+	return guess;
+}
 
 static bool num2(const char *s, int *v)
 {
@@ -580,17 +599,13 @@ static void frac(const char *s, size_t len, size_t *i, struct parse_time *t)
 /* "Nov 24 11:02:31" (day space- or zero-padded), optional fraction. Returns bytes used or 0. */
 static size_t hdr_bsd(const char *s, size_t len, struct parse_time *t)
 {
-	const char *m;
 	size_t i;
 
 	if (len < 16 || s[3] != ' ' || s[6] != ' ')
 		return 0;
-	for (m = months; *m != '\0'; m += 3)
-		if (memcmp(m, s, 3) == 0)
-			break;
-	if (*m == '\0')
+	t->mon = month(s);
+	if (t->mon == 0)
 		return 0;
-	t->mon = (int)((m - months) / 3) + 1;
 	if (s[4] == ' ') {
 		if (s[5] < '1' || s[5] > '9')
 			return 0;
@@ -657,10 +672,10 @@ static bool tag(const char *s, size_t a, size_t b, struct parse_result *r, bool 
 		return false;
 	*has_pid = false;
 	if (s[b - 2] == ']') {
-		for (lb = b - 2; lb > a && s[lb - 1] != '['; lb--)
-			;
-		if (lb == a || lb == b - 2)
+		const char *open = memrchr(s + a, '[', b - 2 - a);
+		if (open == NULL || open == s + a || open + 1 == s + b - 2)
 			return false;
+		lb = (size_t)(open - s) + 1;
 		for (i = lb; i < b - 2; i++) {
 			if (s[i] < '0' || s[i] > '9' || pid > 100000000)
 				return false;
@@ -675,11 +690,12 @@ static bool tag(const char *s, size_t a, size_t b, struct parse_result *r, bool 
 	}
 	r->pid = (uint32_t)pid;
 	/* basename of a path tag */
-	for (i = r->prog.len; i > 0; i--)
-		if (r->prog.p[i - 1] == '/')
-			break;
-	r->prog.p += i;
-	r->prog.len -= i;
+	if (r->prog.len > 0 && r->prog.p[0] == '/') {
+		const char *slash = memrchr(r->prog.p, '/', r->prog.len);
+		i = (size_t)(slash - r->prog.p) + 1;
+		r->prog.p += i;
+		r->prog.len -= i;
+	}
 	return r->prog.len > 0;
 }
 
@@ -691,10 +707,13 @@ static bool is_ours(struct parse_str prog)
 
 static void reset(struct parse_result *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->cls = PC_UNPARSED;
-	r->repeat = 1;
-	r->host.p = r->prog.p = r->path.p = r->path2.p = r->text.p = r->text2.p = "";
+	static const struct parse_result fresh = {
+		.cls = PC_UNPARSED, .repeat = 1,
+		.host = { "", 0 }, .prog = { "", 0 }, .path = { "", 0 }, .path2 = { "", 0 },
+		.text = { "", 0 }, .text2 = { "", 0 },
+	};
+
+	*r = fresh;
 }
 
 void parse_line(struct parser *p, const char *s, size_t len, struct parse_result *r)
