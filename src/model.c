@@ -191,6 +191,19 @@ static bool u64set_add(struct u64set *s, uint64_t key)
 	return true;
 }
 
+static bool u64set_has(const struct u64set *s, uint64_t key)
+{
+	if (s->cap == 0)
+		return false;
+	size_t j = mix32(key) & (s->cap - 1);
+	while (s->k[j] != 0) {
+		if (s->k[j] == key)
+			return true;
+		j = (j + 1) & (s->cap - 1);
+	}
+	return false;
+}
+
 /* ---- session and file keys ---- */
 
 static size_t skey_slot(const struct model *m, str_id host, str_id prog, uint32_t pid)
@@ -444,7 +457,7 @@ static uint32_t file_for(struct model *m, const struct model_session *s, struct 
 	memset(f, 0, sizeof(*f));
 	f->host = s->host;
 	f->path = pid;
-	f->first_ev = f->last_ev = f->first_link = MODEL_NONE;
+	f->first_ev = f->last_ev = f->first_link = f->toucher = MODEL_NONE;
 	m->fkeys[j] = (struct fkey){ s->host, pid, (uint32_t)m->nfiles };
 	m->fkeys_used++;
 	if (m->fkeys_used * 4 > m->nfkeys * 3)
@@ -480,10 +493,22 @@ static void set_exists(struct model *m, struct pending *pd, int slot, uint32_t f
 	m->files[file].exists = state;
 }
 
+/*
+ * Count each file once per session. Most files are touched by one session
+ * in one burst, so the file remembers its last toucher and the pair set only
+ * holds sessions that touched a file before another one did.
+ */
 static void touch(struct model *m, uint32_t s, uint32_t file)
 {
-	if (u64set_add(&m->touched, ((uint64_t)(s + 1) << 32) | file))
+	struct model_file *f = &m->files[file];
+
+	if (f->toucher == s)
+		return;
+	if (f->toucher != MODEL_NONE)
+		u64set_add(&m->touched, ((uint64_t)(f->toucher + 1) << 32) | file);
+	if (f->toucher == MODEL_NONE || !u64set_has(&m->touched, ((uint64_t)(s + 1) << 32) | file))
 		m->sess[s].nfiles++;
+	f->toucher = s;
 }
 
 static void destroy(struct model *m, struct model_event *e, uint32_t file, enum destr_kind k)

@@ -116,6 +116,7 @@ struct model_file {
 	uint32_t first_link;            /* chain of events naming it as "to" (model_link_*) */
 	uint32_t nevents;
 	uint32_t ndeletions;
+	uint32_t toucher;               /* the last session that touched it, MODEL_NONE */
 	uint8_t exists;                 /* 0 unknown, 1 yes, 2 no */
 };
 
