@@ -630,7 +630,8 @@ static size_t hdr_iso(const char *s, size_t len, struct parse_time *t)
 	    s[7] != '-' || !num2(s + 8, &t->mday) || (s[10] != 'T' && s[10] != ' ') || !hms(s + 11, t))
 		return 0;
 	t->year = y1 * 100 + y2;
-	if (t->mon < 1 || t->mon > 12 || t->mday < 1 || t->mday > 31)
+	/* year 0 would read as "no year" (parse_time) and be inferred: no such log exists */
+	if (t->year == 0 || t->mon < 1 || t->mon > 12 || t->mday < 1 || t->mday > 31)
 		return 0;
 	i = 19;
 	frac(s, len, &i, t);
