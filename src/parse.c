@@ -885,6 +885,14 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 			}
 		}
 	}
+	/*
+	 * OpenSSH escapes every byte outside printable ASCII (reference §4), so
+	 * a raw control or 8-bit byte in the body means another program wrote
+	 * the line, or it was damaged; a bare CR may even hide a second line.
+	 */
+	for (size_t k = 0; k < blen; k++)
+		if ((unsigned char)bd[k] < 0x20 || (unsigned char)bd[k] > 0x7e)
+			return;
 	r->truncated = blen >= BODY_CAP;
 	if (body(p, bd, blen, r))
 		r->cls = PC_SFTP;
