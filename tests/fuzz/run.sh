@@ -77,6 +77,12 @@ for f in $logs; do
 	fi
 	split -l 30 -a 3 "$f" "$OUT/seeds-ingest/$(basename "$f" .log)-slice-"
 done
+# inputs that once failed, kept as regression seeds (tests/fuzz/regress/TARGET-*)
+for f in tests/fuzz/regress/*; do
+	[ -f "$f" ] || continue
+	t=$(basename "$f" | cut -d- -f1)
+	[ -d "$OUT/seeds-$t" ] && cp "$f" "$OUT/seeds-$t/regress-$(basename "$f")"
+done
 fi
 
 rc=0
