@@ -54,14 +54,14 @@ $(LIB): $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
 $(BIN): $(B)/src/main.o $(UI_OBJ) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/src/main.o $(UI_OBJ) $(LIB) $(CURSES_LIBS) $(PCRE_LIBS) $(ZLIB_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $(B)/src/main.o $(UI_OBJ) $(LIB) $(CURSES_LIBS) $(PCRE_LIBS) $(ZLIB_LIBS) -lm -lpthread
 
 $(CHECK): $(TEST_OBJ) $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(PCRE_LIBS) $(ZLIB_LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(PCRE_LIBS) $(ZLIB_LIBS) -lm -lpthread
 
 $(B)/tools/%: tests/tools/%.c $(LIB) config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PCRE_LIBS) $(ZLIB_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PCRE_LIBS) $(ZLIB_LIBS) -lm -lpthread
 
 # The whole suite: unit tests, then every tests/t-*.sh (exit 77 = skipped).
 # tests/run.sh also builds and runs the sanitizer and valgrind passes.

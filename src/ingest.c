@@ -5,11 +5,17 @@
  * file's mtime, or now when following), skips model work before --since
  * (but keeps session openings and closings), and reads whole files in large
  * blocks (plain, gzip, stdin), merged by time when there are several.
+ *
+ * A large file is loaded by two threads: a parser thread turns batches of
+ * lines into parse results (strings copied into the batch), this thread
+ * feeds them to the model in the same order. The model sees exactly what
+ * the one-thread path gives it; SFTPTOP_THREADS=1 turns the second off.
  */
 #include "ingest.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,16 +86,11 @@ static bool resolve(struct ingest *in, const struct parse_result *r, int64_t *wa
 	return true;
 }
 
-void ingest_line(struct ingest *in, const char *line, size_t len)
+/* Everything after parsing: time, --since, model. line is needed only when unparsed. */
+static void ingest_result(struct ingest *in, const struct parse_result *r, const char *line, size_t len)
 {
-	struct parse_result *r = &in->r;
 	int64_t wall = 0;
 
-	if (len > INGEST_MAX_LINE) {
-		model_add_unparsed(in->m, line, len);
-		return;
-	}
-	parse_line(in->p, line, len, r);
 	if (r->cls == PC_BLANK) {
 		model_count(in->m, PC_BLANK);
 		return;
@@ -107,6 +108,16 @@ void ingest_line(struct ingest *in, const char *line, size_t len)
 		return;
 	}
 	model_add(in->m, r, wall, ltime_zone(model_zones(in->m), &r->time));
+}
+
+void ingest_line(struct ingest *in, const char *line, size_t len)
+{
+	if (len > INGEST_MAX_LINE) {
+		model_add_unparsed(in->m, line, len);
+		return;
+	}
+	parse_line(in->p, line, len, &in->r);
+	ingest_result(in, &in->r, line, len);
 }
 
 size_t ingest_buffer(struct ingest *in, const char *buf, size_t len, bool final)
@@ -298,8 +309,206 @@ static bool src_line(struct src *s, const char **line, size_t *len, int *err)
 	}
 }
 
+/* ---- two-thread loading ---- */
+
+#define PBATCH 1024          /* lines per batch */
+#define UNPARSED_KEEP 4096   /* bytes of an unparsed line kept for inspection */
+
+struct prec {
+	struct parse_result r;
+	size_t raw, rawlen;      /* unparsed: the line's bytes in the arena */
+	bool toolong;
+};
+
+struct pbatch {
+	struct prec *rec;
+	size_t n;
+	char *arena;
+	size_t used, cap;
+	bool full, eof;
+	int err;
+};
+
+struct pipe_state {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct pbatch b[2];
+	struct src *s;
+	struct parser *p;
+	bool quit;
+};
+
+/* Copy a string of r into the arena; keep its offset in the pointer until the batch is sealed. */
+static void stash(struct pbatch *b, struct parse_str *ps)
+{
+	size_t off = b->used;
+
+	memcpy(b->arena + b->used, ps->p, ps->len);
+	b->used += ps->len;
+	ps->p = (const char *)(uintptr_t)off;
+}
+
+static void unstash(struct pbatch *b, struct parse_str *ps)
+{
+	ps->p = b->arena + (uintptr_t)ps->p;
+}
+
+static void fill(struct pipe_state *ps, struct pbatch *b)
+{
+	const char *line;
+	size_t len;
+	int err = 0;
+
+	b->n = 0;
+	b->used = 0;
+	b->eof = false;
+	b->err = 0;
+	while (b->n < PBATCH) {
+		if (!src_line(ps->s, &line, &len, &err)) {
+			b->eof = true;
+			b->err = err;
+			break;
+		}
+		struct prec *pr = &b->rec[b->n++];
+		size_t need = (len > INGEST_MAX_LINE ? UNPARSED_KEEP : 2 * len) + 64;
+		if (b->used + need > b->cap) {
+			b->cap = (b->used + need) * 2;
+			b->arena = xrealloc(b->arena, b->cap);
+		}
+		pr->toolong = len > INGEST_MAX_LINE;
+		if (pr->toolong) {
+			pr->raw = b->used;
+			pr->rawlen = len < UNPARSED_KEEP ? len : UNPARSED_KEEP;
+			memcpy(b->arena + b->used, line, pr->rawlen);
+			b->used += pr->rawlen;
+			continue;
+		}
+		parse_line(ps->p, line, len, &pr->r);
+		if (pr->r.cls == PC_UNPARSED || pr->r.cls == PC_SFTP) {
+			/* unparsed lines are kept whole; a date the model rejects makes them unparsed later too */
+			pr->raw = b->used;
+			pr->rawlen = len;
+			memcpy(b->arena + b->used, line, len);
+			b->used += len;
+		}
+		if (pr->r.cls == PC_SFTP) {
+			stash(b, &pr->r.host);
+			stash(b, &pr->r.prog);
+			stash(b, &pr->r.path);
+			stash(b, &pr->r.path2);
+			stash(b, &pr->r.text);
+			stash(b, &pr->r.text2);
+		}
+	}
+	for (size_t i = 0; i < b->n; i++) {
+		struct prec *pr = &b->rec[i];
+		if (!pr->toolong && pr->r.cls == PC_SFTP) {
+			unstash(b, &pr->r.host);
+			unstash(b, &pr->r.prog);
+			unstash(b, &pr->r.path);
+			unstash(b, &pr->r.path2);
+			unstash(b, &pr->r.text);
+			unstash(b, &pr->r.text2);
+		}
+	}
+}
+
+static void *parser_thread(void *arg)
+{
+	struct pipe_state *ps = arg;
+
+	for (int i = 0;; i ^= 1) {
+		struct pbatch *b = &ps->b[i];
+		pthread_mutex_lock(&ps->mu);
+		while (b->full && !ps->quit)
+			pthread_cond_wait(&ps->cv, &ps->mu);
+		pthread_mutex_unlock(&ps->mu);
+		if (ps->quit)
+			break;
+		fill(ps, b);
+		pthread_mutex_lock(&ps->mu);
+		b->full = true;
+		pthread_cond_broadcast(&ps->cv);
+		pthread_mutex_unlock(&ps->mu);
+		if (b->eof)
+			break;
+	}
+	return NULL;
+}
+
+static bool want_threads(const struct src *s)
+{
+	const char *env = getenv("SFTPTOP_THREADS");
+	struct stat st;
+
+	if (env != NULL && strcmp(env, "1") == 0)
+		return false;
+	if (s->fd <= STDIN_FILENO || fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	return s->gz != NULL || st.st_size >= 4 * 1024 * 1024;
+}
+
+static int read_threaded(struct ingest *in, struct src *s)
+{
+	struct pipe_state ps;
+	pthread_t th;
+	int rc = 0;
+
+	memset(&ps, 0, sizeof(ps));
+	pthread_mutex_init(&ps.mu, NULL);
+	pthread_cond_init(&ps.cv, NULL);
+	ps.s = s;
+	ps.p = parse_new();
+	for (int i = 0; i < 2; i++)
+		ps.b[i].rec = xmalloc(PBATCH * sizeof(*ps.b[i].rec));
+	ingest_set_reference(in, s->ref);
+	if (pthread_create(&th, NULL, parser_thread, &ps) != 0) {
+		rc = -2;   /* no thread: the caller reads it the plain way */
+		goto out;
+	}
+	for (int i = 0;; i ^= 1) {
+		struct pbatch *b = &ps.b[i];
+		bool eof;
+		pthread_mutex_lock(&ps.mu);
+		while (!b->full)
+			pthread_cond_wait(&ps.cv, &ps.mu);
+		pthread_mutex_unlock(&ps.mu);
+		for (size_t k = 0; k < b->n; k++) {
+			struct prec *pr = &b->rec[k];
+			if (pr->toolong)
+				model_add_unparsed(in->m, b->arena + pr->raw, pr->rawlen);
+			else
+				ingest_result(in, &pr->r, b->arena + pr->raw, pr->rawlen);
+		}
+		eof = b->eof;
+		if (b->err != 0)
+			rc = -1;
+		pthread_mutex_lock(&ps.mu);
+		b->full = false;
+		pthread_cond_broadcast(&ps.cv);
+		pthread_mutex_unlock(&ps.mu);
+		if (eof)
+			break;
+	}
+	pthread_join(th, NULL);
+out:
+	for (int i = 0; i < 2; i++) {
+		free(ps.b[i].rec);
+		free(ps.b[i].arena);
+	}
+	parse_free(ps.p);
+	pthread_mutex_destroy(&ps.mu);
+	pthread_cond_destroy(&ps.cv);
+	return rc;
+}
+
 static int read_one(struct ingest *in, struct src *s)
 {
+	if (want_threads(s)) {
+		int rc = read_threaded(in, s);
+		if (rc != -2)
+			return rc;
+	}
 	ingest_set_reference(in, s->ref);
 	for (;;) {
 		size_t used;
