@@ -318,6 +318,26 @@ static unsigned parse_flags(struct parse_str s, bool *ok)
 	return flags;
 }
 
+/*
+ * Length of s without the start of one of tails at its end ('" fl' of
+ * '" flags '): the cap cut the suffix, not the name. (A cut escape is kept.)
+ */
+static size_t drop_cut_tail(const char *s, size_t len, const char *const *tails, size_t ntails)
+{
+	size_t best = len;
+
+	for (size_t t = 0; t < ntails; t++) {
+		for (size_t k = strlen(tails[t]) - 1; k > 0; k--) {
+			if (k <= len && memcmp(s + len - k, tails[t], k) == 0) {
+				if (len - k < best)
+					best = len - k;
+				break;
+			}
+		}
+	}
+	return best;
+}
+
 /* Body of a line cut at the cap: keep what is there, fields may be missing. */
 static bool relaxed(struct parser *p, const struct shape *sh, const char *b, size_t len, struct parse_result *r)
 {
@@ -328,16 +348,22 @@ static bool relaxed(struct parser *p, const struct shape *sh, const char *b, siz
 	if (sh->kind == K_TWO) {
 		/* old "A" new "B...: split at the last '" new "' when there is one */
 		static const char sep[] = "\" new \"";
+		static const char *const septail[] = { sep };
 		const char *cut = NULL;
+		int seps = 0;
 		for (size_t i = 0; i + sizeof(sep) - 1 <= rest.len; i++)
-			if (memcmp(rest.p + i, sep, sizeof(sep) - 1) == 0)
+			if (memcmp(rest.p + i, sep, sizeof(sep) - 1) == 0) {
 				cut = rest.p + i;
+				seps++;
+			}
+		r->ambiguous = seps > 1;
 		if (cut != NULL) {
 			struct parse_str a = { rest.p, (size_t)(cut - rest.p) };
 			struct parse_str c = { cut + sizeof(sep) - 1, rest.len - (size_t)(cut - rest.p) - (sizeof(sep) - 1) };
 			r->path = decode(&scratch, a);
 			r->path2 = decode(&scratch, c);
 		} else {
+			rest.len = drop_cut_tail(rest.p, rest.len, septail, 1);
 			r->path = decode(&scratch, rest);
 		}
 	} else if (sh->kind == K_SESSION || sh->kind == K_TEXT || sh->kind == K_ERROR) {
@@ -357,8 +383,8 @@ static bool relaxed(struct parser *p, const struct shape *sh, const char *b, siz
 		}
 		if (cut != NULL)
 			rest.len = (size_t)(cut - rest.p);
-		else if (rest.len > 0 && rest.p[rest.len - 1] == '"')
-			rest.len--;
+		else
+			rest.len = drop_cut_tail(rest.p, rest.len, tails, ARRAY_LEN(tails));
 		r->path = decode(&scratch, rest);
 	}
 	r->op = sh->op;
