@@ -124,6 +124,9 @@ bool filter_session_shown(const struct model *m, const struct filter *f, uint32_
 		return false;
 	if (!filter_has_event_terms(f))
 		return true;
+	/* only destructive events: the session keeps their count, no need to walk its events */
+	if (f->deletions && s->ndeletions == 0)
+		return false;
 	/* a plain text term also matches the session's own user, address or host */
 	if (f->text != NULL && f->path == NULL && !f->deletions && !f->has_since && !f->has_until) {
 		size_t ul, il, hl;

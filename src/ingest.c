@@ -34,6 +34,8 @@ struct ingest {
 	int64_t ref;
 	struct parse_result r;
 	int last_mon, last_year;     /* cache: same month as the previous line, same year */
+	int day_y, day_m, day_d;     /* cache: the previous line's date ... */
+	int64_t day_us;              /* ... and its midnight in wall µs */
 };
 
 struct ingest *ingest_new(struct model *m, const struct ingest_opts *opts)
@@ -60,6 +62,7 @@ void ingest_set_reference(struct ingest *in, int64_t ref_wall)
 {
 	in->ref = ref_wall;
 	in->last_mon = 0;
+	in->day_y = 0;
 }
 
 /* Resolve r's time to wall µs; false when the date is impossible. */
@@ -79,10 +82,16 @@ static bool resolve(struct ingest *in, const struct parse_result *r, int64_t *wa
 			in->last_year = year;
 		}
 	}
-	/* events keep unsigned seconds since 1970 */
-	if (year < 1970 || year > 2105 || !ltime_valid_date(year, t->mon, t->mday))
-		return false;
-	*wall = ltime_make(year, t->mon, t->mday, t->hour, t->min, t->sec, t->usec);
+	if (year != in->day_y || t->mon != in->day_m || t->mday != in->day_d) {
+		/* events keep unsigned seconds since 1970 */
+		if (year < 1970 || year > 2105 || !ltime_valid_date(year, t->mon, t->mday))
+			return false;
+		in->day_y = year;
+		in->day_m = t->mon;
+		in->day_d = t->mday;
+		in->day_us = ltime_days(year, t->mon, t->mday) * LTIME_US_PER_DAY;
+	}
+	*wall = in->day_us + ((int64_t)t->hour * 3600 + t->min * 60 + t->sec) * LTIME_US_PER_SEC + t->usec;
 	return true;
 }
 

@@ -67,7 +67,8 @@ static void usage(FILE *f)
 	      "With no FILE, reads " DEFAULT_LOG "; - reads standard input.\n"
 	      "\n"
 	      "Modes:\n"
-	      "      --report[=FORMAT]   print a report and exit: text (default), json, csv\n"
+	      "      --report[=FORMAT]   print a report and exit: text (default), json, csv, or summary\n"
+	      "                          (only the JSON summary line: counts of lines, sessions, events)\n"
 	      "  -f, --follow            with --report: after the history, print new events as they come\n"
 	      "  -R, --rotated           also read FILE's rotated predecessors (FILE.1, FILE.2.gz, ...)\n"
 	      "      --replay[=SPEED]    UI: play the log back with its own timing, SPEED times faster (60)\n"
@@ -149,8 +150,10 @@ int main(int argc, char **argv)
 				ro.format = RF_JSON;
 			else if (strcmp(optarg, "csv") == 0)
 				ro.format = RF_CSV;
+			else if (strcmp(optarg, "summary") == 0)
+				ro.format = RF_SUMMARY;
 			else
-				bad_usage("unknown report format (text, json or csv):", optarg);
+				bad_usage("unknown report format (text, json, csv or summary):", optarg);
 			break;
 		case 'u': free(flt.user); flt.user = xstrdup(optarg); break;
 		case 'p': free(flt.path); flt.path = xstrdup(optarg); break;
@@ -223,7 +226,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (!report && !isatty(STDOUT_FILENO))
+	if (!report && !isatty(STDOUT_FILENO) && getenv("SFTPTOP_BENCH_UI") == NULL)
 		report = true;
 	if (!report && !follow) {
 		/* the ncurses UI (ui/ui.c) */

@@ -79,8 +79,10 @@ struct model {
 	struct link *links;
 	size_t nlinks, caplinks;
 
-	uint64_t *nums;
+	uint32_t *nums;          /* pairs of numbers that fit in 32 bits */
 	size_t nnums, capnums;
+	uint64_t *bignums;       /* pairs that do not (EV_BIGNUM) */
+	size_t nbig, capbig;
 
 	struct u32map status;
 	struct u64set touched;
@@ -302,6 +304,7 @@ void model_free(struct model *m)
 	free(m->fkeys);
 	free(m->links);
 	free(m->nums);
+	free(m->bignums);
 	free(m->status.k);
 	free(m->status.v);
 	free(m->touched.k);
@@ -465,11 +468,20 @@ static uint32_t file_for(struct model *m, const struct model_session *s, struct 
 	return (uint32_t)m->nfiles++;
 }
 
-static uint32_t pool(struct model *m, uint64_t a, uint64_t b)
+/* Keep two numbers for event e; returns the index for e->arg. */
+static uint32_t pool(struct model *m, struct model_event *e, uint64_t a, uint64_t b)
 {
+	if (a > UINT32_MAX || b > UINT32_MAX) {
+		e->oflags |= EV_BIGNUM;
+		xgrow(&m->bignums, &m->capbig, m->nbig + 2, sizeof(*m->bignums));
+		m->bignums[m->nbig] = a;
+		m->bignums[m->nbig + 1] = b;
+		m->nbig += 2;
+		return (uint32_t)(m->nbig - 2);
+	}
 	xgrow(&m->nums, &m->capnums, m->nnums + 2, sizeof(*m->nums));
-	m->nums[m->nnums] = a;
-	m->nums[m->nnums + 1] = b;
+	m->nums[m->nnums] = (uint32_t)a;
+	m->nums[m->nnums + 1] = (uint32_t)b;
 	m->nnums += 2;
 	return (uint32_t)(m->nnums - 2);
 }
@@ -621,7 +633,7 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 		break;
 	case OP_CLOSE:
 	case OP_FORCED_CLOSE:
-		e->arg = pool(m, r->n1, r->n2);
+		e->arg = pool(m, e, r->n1, r->n2);
 		ss->bytes_read += r->n1;
 		ss->bytes_written += r->n2;
 		if (f1 != MODEL_NONE)
@@ -668,13 +680,13 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 		e->oflags = (uint8_t)r->attr;
 		switch (r->attr) {
 		case SET_SIZE:
-			e->arg = pool(m, r->n1, 0);
+			e->arg = pool(m, e, r->n1, 0);
 			if (r->n1 == 0 && f1 != MODEL_NONE)
 				destroy(m, e, f1, DK_TRUNCATED);
 			break;
 		case SET_MODE: e->arg = r->mode; break;
 		case SET_MODTIME: e->arg = strtab_intern(m->st, r->text.p, r->text.len); break;
-		case SET_OWNER: e->arg = pool(m, r->n1, r->n2); break;
+		case SET_OWNER: e->arg = pool(m, e, r->n1, r->n2); break;
 		}
 		if (f1 != MODEL_NONE)
 			set_exists(m, pd, 0, f1, EX_YES);
@@ -684,7 +696,7 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 		ss->client_version = (uint32_t)r->n1;
 		break;
 	case OP_USERS_GROUPS:
-		e->arg = pool(m, r->n1, r->n2);
+		e->arg = pool(m, e, r->n1, r->n2);
 		break;
 	case OP_REFUSED:
 		e->arg = strtab_intern(m->st, r->text.p, r->text.len);
@@ -951,12 +963,15 @@ const char *model_event_reason(const struct model *m, uint32_t ev)
 uint64_t model_event_num(const struct model *m, uint32_t ev, int which)
 {
 	const struct model_event *e = &m->ev[ev];
+	uint8_t attr = e->oflags & ~EV_BIGNUM;
 	bool pooled = e->op == OP_CLOSE || e->op == OP_FORCED_CLOSE || e->op == OP_USERS_GROUPS ||
-	              (e->op == OP_SET && (e->oflags == SET_SIZE || e->oflags == SET_OWNER));
+	              (e->op == OP_SET && (attr == SET_SIZE || attr == SET_OWNER));
 
-	if (!pooled || e->arg + (size_t)which >= m->nnums)
+	if (!pooled)
 		return 0;
-	return m->nums[e->arg + (size_t)which];
+	if (e->oflags & EV_BIGNUM)
+		return e->arg + (size_t)which < m->nbig ? m->bignums[e->arg + (size_t)which] : 0;
+	return e->arg + (size_t)which < m->nnums ? m->nums[e->arg + (size_t)which] : 0;
 }
 
 uint32_t model_link_event(const struct model *m, uint32_t link) { return m->links[link].ev; }
@@ -1091,6 +1106,6 @@ size_t model_bytes(const struct model *m)
 	return sizeof(*m) + strtab_bytes(m->st) + m->capev * sizeof(*m->ev) +
 	       m->capsess * (sizeof(*m->sess) + sizeof(*m->pend)) + m->nskeys * sizeof(*m->skeys) +
 	       m->capfiles * sizeof(*m->files) + m->nfkeys * sizeof(*m->fkeys) +
-	       m->caplinks * sizeof(*m->links) + m->capnums * sizeof(*m->nums) +
+	       m->caplinks * sizeof(*m->links) + m->capnums * sizeof(*m->nums) + m->capbig * sizeof(*m->bignums) +
 	       m->status.cap * 8 + m->touched.cap * 8;
 }

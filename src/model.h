@@ -48,6 +48,9 @@ enum {
 
 enum destr_kind { DK_NONE, DK_REMOVE, DK_RMDIR, DK_REPLACED, DK_OVERWRITTEN, DK_TRUNCATED };
 
+/* In oflags of close, set and users-groups-by-id: the numbers are in the 64-bit pool. */
+#define EV_BIGNUM 0x80
+
 /* Event bits. */
 enum {
 	EV_FAILED = 1 << 0,      /* a "sent status" followed: model_event_status() has the text */
@@ -78,10 +81,16 @@ struct model_event {
 	uint32_t arg;
 	uint32_t next;      /* next event of the same session, or MODEL_NONE */
 	uint8_t op;         /* enum op */
-	uint8_t oflags;     /* OF_* for open; enum set_attr for set */
+	uint8_t oflags;     /* OF_* for open; enum set_attr for set (| EV_BIGNUM: model_event_set_attr()) */
 	uint8_t dkind;      /* enum destr_kind */
 	uint8_t bits;       /* EV_*; the top two bits hold the refusal reason (model_event_reason()) */
 };
+
+/* The attribute of a set event. */
+static inline enum set_attr model_event_set_attr(const struct model_event *e)
+{
+	return (enum set_attr)(e->oflags & 0x03);
+}
 
 /* Wall µs of an event (ltime.h). */
 static inline int64_t model_event_time(const struct model_event *e)

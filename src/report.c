@@ -84,7 +84,7 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 		        model_event_num(m, ev, 1));
 		break;
 	case OP_SET:
-		switch ((enum set_attr)e->oflags) {
+		switch (model_event_set_attr(e)) {
 		case SET_SIZE:
 			fprintf(f, ",\"attr\":\"size\",\"value\":%" PRIu64, model_event_num(m, ev, 0));
 			break;
@@ -369,7 +369,7 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 			fputs("renamed", f);
 			break;
 		case OP_SET:
-			switch ((enum set_attr)e->oflags) {
+			switch (model_event_set_attr(e)) {
 			case SET_SIZE: fmt_bytes(b1, sizeof(b1), model_event_num(m, ev, 0)); fprintf(f, "size set to %s", b1); break;
 			case SET_MODE: fprintf(f, "chmod %04o", e->arg); break;
 			case SET_MODTIME: fputs("modtime set to ", f); text_strid(f, m, o, e->arg, "?"); break;
@@ -559,6 +559,8 @@ void report_session(FILE *f, const struct model *m, const struct filter *flt, co
 	case RF_TEXT:
 		text_session(f, m, flt, o, sess);
 		break;
+	case RF_SUMMARY:
+		break;
 	}
 }
 
@@ -600,9 +602,10 @@ void report_write(FILE *f, const struct model *m, const struct filter *flt, cons
 	}
 	if (o->format == RF_CSV)
 		report_csv_header(f);
-	for (size_t i = 0; i < k; i++)
-		report_session(f, m, flt, o, ids[i]);
-	if (o->format == RF_JSON)
+	if (o->format != RF_SUMMARY)
+		for (size_t i = 0; i < k; i++)
+			report_session(f, m, flt, o, ids[i]);
+	if (o->format == RF_JSON || o->format == RF_SUMMARY)
 		report_json_summary(f, m);
 	if (o->format == RF_TEXT) {
 		const struct model_stats *st = model_stats(m);

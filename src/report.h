@@ -11,7 +11,7 @@
 #include "filter.h"
 #include "model.h"
 
-enum report_format { RF_TEXT, RF_JSON, RF_CSV };
+enum report_format { RF_TEXT, RF_JSON, RF_CSV, RF_SUMMARY };
 
 struct report_opts {
 	enum report_format format;

@@ -588,7 +588,7 @@ static void event_what(const struct model *m, uint32_t ev, bool utf8, struct sbu
 		break;
 	case OP_SET:
 		ev_path(m, ev, utf8, b);
-		switch ((enum set_attr)e->oflags) {
+		switch (model_event_set_attr(e)) {
 		case SET_SIZE:
 			snprintf(tmp, sizeof(tmp), "  size %" PRIu64, model_event_num(m, ev, 0));
 			break;
@@ -769,11 +769,11 @@ static void event_brief(const struct model *m, uint32_t ev, bool utf8, struct sb
 			sb_str(b, "TRUNCATED");
 			return;
 		}
-		if ((enum set_attr)e->oflags == SET_SIZE)
+		if (model_event_set_attr(e) == SET_SIZE)
 			snprintf(tmp, sizeof(tmp), "size set to %" PRIu64, model_event_num(m, ev, 0));
-		else if ((enum set_attr)e->oflags == SET_MODE)
+		else if (model_event_set_attr(e) == SET_MODE)
 			snprintf(tmp, sizeof(tmp), "chmod 0%o", (unsigned)e->arg);
-		else if ((enum set_attr)e->oflags == SET_OWNER)
+		else if (model_event_set_attr(e) == SET_OWNER)
 			snprintf(tmp, sizeof(tmp), "chown %" PRIu64 ":%" PRIu64,
 				 model_event_num(m, ev, 0), model_event_num(m, ev, 1));
 		else
