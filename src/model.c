@@ -24,6 +24,7 @@ enum { EX_UNKNOWN, EX_YES, EX_NO };
 struct pending {
 	uint32_t file[2];
 	uint8_t prev[2];
+	uint32_t last_file;      /* the file this session named last: requests come in bursts on one path */
 };
 
 struct skey {
@@ -373,7 +374,7 @@ static uint32_t new_session(struct model *m, str_id host, str_id prog, uint32_t 
 	s->state = SS_OPEN;
 	s->first = s->last = wall;
 	s->first_ev = s->last_ev = s->last_request = MODEL_NONE;
-	m->pend[id].file[0] = m->pend[id].file[1] = MODEL_NONE;
+	m->pend[id].file[0] = m->pend[id].file[1] = m->pend[id].last_file = MODEL_NONE;
 
 	size_t j = skey_slot(m, host, prog, pid);
 	if (m->skeys[j].sess == MODEL_NONE)
@@ -446,7 +447,23 @@ static struct parse_str real_path(struct model *m, const struct model_session *s
 	return p;
 }
 
+static uint32_t file_lookup(struct model *m, const struct model_session *s, struct parse_str path);
+
 static uint32_t file_for(struct model *m, const struct model_session *s, struct parse_str path)
+{
+	uint32_t *last = &m->pend[s - m->sess].last_file;
+
+	if (*last != MODEL_NONE && m->nchroot == 0) {
+		size_t len;
+		const char *p = strtab_get(m->st, m->files[*last].path, &len);
+		if (len == path.len && memcmp(p, path.p, len) == 0)
+			return *last;
+	}
+	*last = file_lookup(m, s, path);
+	return *last;
+}
+
+static uint32_t file_lookup(struct model *m, const struct model_session *s, struct parse_str path)
 {
 	struct parse_str rp = real_path(m, s, path);
 	str_id pid = strtab_intern(m->st, rp.p, rp.len);
