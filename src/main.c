@@ -114,7 +114,7 @@ static void version(void)
 	char pcre[64] = "?";
 
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
-	printf("sftptop %s\nPCRE2 %s\nzlib %s\n", SFTPTOP_VERSION, pcre, zlibVersion());
+	printf("sftptop %s\n%s\nPCRE2 %s\nzlib %s\n", SFTPTOP_VERSION, ui_curses_version(), pcre, zlibVersion());
 }
 
 int main(int argc, char **argv)

@@ -36,4 +36,7 @@ struct ui_opts {
  */
 int ui_run(const struct ui_opts *o);
 
+/* "ncurses 6.4.20221231", for --version. */
+const char *ui_curses_version(void);
+
 #endif
