@@ -746,13 +746,14 @@ static bool eff_eq(const struct eff *a, const struct eff *b)
 }
 
 /*
- * Run sshd -T (for user when not NULL); *out gets its output (stdout and
- * stderr). Returns its exit status, -1 when it could not run.
+ * Run sshd -T (with -C user=USER[MORE] when user is not NULL); *out gets
+ * its output (stdout and stderr). Returns its exit status, -1 when it
+ * could not run.
  */
-static int run_sshd(struct doc *d, const char *config, const char *user, char **out)
+static int run_sshd(struct doc *d, const char *config, const char *user, const char *more, char **out)
 {
 	const char *prog = d->o->sshd_prog != NULL ? d->o->sshd_prog : "/usr/sbin/sshd";
-	char *cspec = user != NULL ? xasprintf("user=%s", user) : NULL;
+	char *cspec = user != NULL ? xasprintf("user=%s%s", user, more != NULL ? more : "") : NULL;
 	char *argv[] = { (char *)prog, "-T", "-f", (char *)config, "-C", cspec, NULL };
 	int pfd[2], status;
 	size_t len = 0, cap = 0;
@@ -840,7 +841,13 @@ static void eff_get(struct doc *d, struct sshd_src *src, const char *user, struc
 		}
 		free(p);
 	} else if (src->mode == SM_RUN) {
-		if (run_sshd(d, src->config, user, &text) != 0) {
+		int rc = run_sshd(d, src->config, user, NULL, &text);
+		if (rc != 0 && user != NULL) {
+			/* older sshd wants host and addr with -C, too */
+			free(text);
+			rc = run_sshd(d, src->config, user, ",host=localhost,addr=127.0.0.1", &text);
+		}
+		if (rc != 0) {
 			free(text);
 			text = NULL;
 		}
@@ -1138,7 +1145,7 @@ static void check_sshd(struct doc *d)
 		src.mode = SM_SAVED;
 	} else if (o->sshd_prog == NULL || *o->sshd_prog != '\0') {
 		char *out = NULL;
-		int rc = run_sshd(d, config, NULL, &out);
+		int rc = run_sshd(d, config, NULL, NULL, &out);
 		if (rc == 0) {
 			src.mode = SM_RUN;
 		} else {

@@ -34,22 +34,19 @@ fi
 
 T=$(mktemp -d /tmp/sftptop-tdoctor.XXXXXX) || fail "mktemp"
 RSPID=
-made_run_sshd=
 cleanup() {
 	if [ -n "$RSPID" ]; then
 		kill "$RSPID" 2>/dev/null
 		wait "$RSPID" 2>/dev/null
 	fi
-	[ -n "$made_run_sshd" ] && rmdir /run/sshd 2>/dev/null
 	rm -rf "$T"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-# sshd -T refuses to run without its privilege separation directory
-if [ ! -d /run/sshd ]; then
-	mkdir -p /run/sshd && chmod 755 /run/sshd && made_run_sshd=1
-fi
+# sshd -T refuses to run without its privilege separation directory (the
+# ssh service makes it at start; other tests may share it, so it stays)
+[ -d /run/sshd ] || { mkdir -p /run/sshd && chmod 755 /run/sshd; }
 
 ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" > /dev/null || fail "ssh-keygen"
 mkdir -p "$T/jail/alice" "$T/jail/bob" || fail "mkdir"
