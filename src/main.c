@@ -6,6 +6,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -100,6 +102,43 @@ static void usage(FILE *f)
 	      "Exit status: 0 success, 1 a file could not be read, 2 usage error.\n"
 	      "See sftptop(1) for the keys, the JSON format and the server set-up.\n",
 	      f);
+}
+
+/*
+ * The UI and --follow wait for a file that goes away later (rotation), but
+ * a file that cannot be read when they start is a mistake to report at once,
+ * the way the batch reader (ingest.c) words it. Returns 0, or 1 after one line.
+ */
+static int check_files(const char *const *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		int fd;
+
+		if (strcmp(files[i], "-") == 0)
+			continue;
+		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				util_fatal_message("no such file: %s (give the log file, e.g. " DEFAULT_LOG ")", files[i]);
+			else if (errno == EACCES || errno == EPERM)
+				util_fatal_message("permission denied: %s (run as root or join group adm)", files[i]);
+			else
+				util_fatal_message("cannot read %s: %s", files[i], strerror(errno));
+			return 1;
+		}
+		if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+			if (S_ISDIR(st.st_mode))
+				util_fatal_message("%s is a directory (give the log file in it, e.g. %s/sftp.log)", files[i],
+				                   files[i]);
+			else
+				util_fatal_message("%s is not a regular file or pipe", files[i]);
+			close(fd);
+			return 1;
+		}
+		close(fd);
+	}
+	return 0;
 }
 
 static noreturn void bad_usage(const char *what, const char *arg)
@@ -239,7 +278,9 @@ int main(int argc, char **argv)
 			.replay_speed = replay_speed, .chroot = chroot, .nchroot = nchroot, .year = io.year,
 			.idle_timeout = idle_timeout, .rotated = rotated, .noise = ro.noise,
 		};
-		rc = ui_run(&uo);
+		rc = check_files(uo.files, uo.nfiles);
+		if (rc == 0)
+			rc = ui_run(&uo);
 		filter_clear(&flt);
 		free(chroot);
 		return rc;
@@ -261,6 +302,10 @@ int main(int argc, char **argv)
 
 	/* follow mode (follow.c): history, then new events as they come */
 	if (follow) {
+		if (check_files(files, nfiles) != 0) {
+			rc = 1;
+			goto done;
+		}
 		struct follow_opts fo = { .files = files, .nfiles = nfiles, .rotated = rotated, .m = m,
 			.in = in, .flt = filter_empty(&flt) ? NULL : &flt, .ro = &ro,
 			.idle_timeout = idle_timeout, .diag = stderr };
