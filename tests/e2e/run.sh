@@ -62,7 +62,7 @@ finish() {
 	e2e_teardown
 }
 trap finish EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 e2e_setup
 mkdir -p "$W/s"
@@ -368,7 +368,13 @@ sc_ui() { # the UI in tmux on the followed file: a session appears live, its del
 	E2E_EXTRA_PIDS="$E2E_EXTRA_PIDS $($TM display -p '#{pid}')"
 	sleep 1.5
 	$TM capture-pane -p -t e2e > "$W/s/ui.0.screen"
-	if [ "$($TM display -p -t e2e '#{pane_dead}')" = 1 ] || ! grep -q 'STATE' "$W/s/ui.0.screen"; then
+	dead=$($TM display -p -t e2e '#{pane_dead} #{pane_dead_status}')
+	if [ "$dead" != "1 0" ] && [ "${dead%% *}" = 1 ]; then
+		fail "ui: $SFTPTOP on a terminal died (pane_dead status ${dead#* }): $(grep -v '^$' "$W/s/ui.0.screen" | tail -n 5 | tr '\n' ' ')"
+		$TM kill-server; E2E_TMUX=
+		return
+	fi
+	if [ "$dead" = "1 0" ] || ! grep -q 'STATE' "$W/s/ui.0.screen"; then
 		SKIPS=$((SKIPS + 1)); note "SKIP: ui: $SFTPTOP on a terminal shows no session list (no UI yet): $(head -c 120 "$W/s/ui.0.screen" | tr '\n' ' ')"
 		$TM kill-server; E2E_TMUX=
 		return
