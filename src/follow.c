@@ -150,7 +150,7 @@ static void hook_session(void *ctx, uint32_t sess, enum model_change what)
 	if (!f->printing || what == MC_UPDATED)
 		return;
 	if (what != MC_OPENED)
-		flush_held(f, false, mono_ms(), sess);
+		flush_held(f, false, 0, sess);    /* expiry: only in the loop */
 	if (f->o->flt == NULL || filter_session(f->m, f->o->flt, sess))
 		report_follow_session(stdout, f->m, f->o->ro, sess, what);
 }
@@ -391,8 +391,11 @@ int follow_run(const struct follow_opts *o)
 		ingest_set_reference(o->in, ltime_local_wall(time(NULL)));
 		tail_read_some(t, READ_BATCH);
 		now = mono_ms();
+		/* The hold's clock runs only once the input is drained: while a
+		 * backlog is read (a pipe of a big file, catching up), a status
+		 * a few thousand lines on must still reach its event. */
 		if (f.nheld > 0)
-			flush_held(&f, false, now, MODEL_NONE);
+			flush_held(&f, false, tail_pending(t) ? 0 : now, MODEL_NONE);
 		if (!f.printing && tail_caught_up(t)) {
 			check_lost(&f);         /* history's dead sessions, silently */
 			f.printing = true;
