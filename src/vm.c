@@ -373,7 +373,8 @@ bool vm_sessions_update(struct vm_sessions *v, const struct model *m, const stru
 		for (i = 0; i < n; i++)
 			if (shown(m, f, (uint32_t)i))
 				vm_list_push(&v->list, (uint32_t)i);
-		qsort_r(v->list.ids, v->list.n, sizeof(uint32_t), sess_cmp, v);
+		if (v->list.n > 1)
+			qsort_r(v->list.ids, v->list.n, sizeof(uint32_t), sess_cmp, v);
 		for (i = 0; i < v->npending; i++)
 			v->mark[v->pending[i]] = 0;
 		v->npending = 0;
@@ -407,7 +408,8 @@ bool vm_sessions_update(struct vm_sessions *v, const struct model *m, const stru
 			v->tmp[k++] = id;
 	}
 	v->npending = 0;
-	qsort_r(v->tmp, k, sizeof(uint32_t), sess_cmp, v);
+	if (k > 1)
+		qsort_r(v->tmp, k, sizeof(uint32_t), sess_cmp, v);
 	xgrow(&v->list.ids, &v->list.cap, v->list.n + k, sizeof(uint32_t));
 	{
 		/*
@@ -810,18 +812,16 @@ void vm_session_init(struct vm_session *v, uint32_t sess)
 
 static void session_texts_free(struct vm_session *v)
 {
-	for (size_t i = 0; i < v->list.n; i++) {
-		if (v->text != NULL)
-			free(v->text[i]);
-		if (v->name != NULL)
-			free(v->name[i]);
+	for (size_t i = 0; i < v->ntext; i++) {
+		free(v->text[i]);
+		free(v->name[i]);
 	}
+	v->ntext = 0;
 }
 
 void vm_session_free(struct vm_session *v)
 {
-	if (v->built_valid && !v->built_raw)
-		session_texts_free(v);
+	session_texts_free(v);
 	free(v->text);
 	free(v->name);
 	free(v->flags);
@@ -877,8 +877,7 @@ bool vm_session_update(struct vm_session *v, const struct model *m, const struct
 	if (v->built_valid && v->built_nevents == s->nevents && v->built_last == s->last_ev &&
 	    v->built_raw == v->raw && v->built_noise == v->noise)
 		return false;
-	if (v->built_valid && !v->built_raw)
-		session_texts_free(v);
+	session_texts_free(v);
 	vm_list_clear(&v->list);
 	v->built_valid = true;
 	v->built_nevents = s->nevents;
@@ -972,6 +971,7 @@ bool vm_session_update(struct vm_session *v, const struct model *m, const struct
 			sb_str(&rows[r], "opened");
 		v->text[r] = sb_take(&rows[r]);
 	}
+	v->ntext = nrows;
 	free(rows);
 	free(last);
 	free(repeat);

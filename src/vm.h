@@ -116,6 +116,7 @@ struct vm_session {
 	char **name;         /* summary rows: escaped path */
 	uint8_t *flags;      /* VMR_* per row */
 	size_t tcap;
+	size_t ntext;        /* rows holding text and name */
 	/* private: what the rows were built from */
 	uint32_t built_nevents, built_last;
 	bool built_raw, built_noise, built_valid;

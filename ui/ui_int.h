@@ -110,6 +110,8 @@ struct ui {
 
 	bool utf8, color, mouse;
 	bool dirty, clear, quit;
+	bool model_changed;          /* since the header last counted live sessions */
+	size_t nlive;
 	bool paused;
 	bool loading;                /* history not yet read */
 	uint64_t load_total;         /* bytes of the files at start */

@@ -86,9 +86,16 @@ static struct vm_list *sessions_list(struct view *v)
 
 static bool sessions_update(struct ui *u, struct view *v)
 {
+	/* while the history loads, a cursor on the first row stays there */
+	bool pinned = u->loading && u->sessions.list.cur == 0;
+	bool changed;
+
 	(void)v;
 	vm_sessions_set_now(&u->sessions, u->now);
-	return vm_sessions_update(&u->sessions, u->m, &u->filter);
+	changed = vm_sessions_update(&u->sessions, u->m, &u->filter);
+	if (changed && pinned)
+		vm_list_set(&u->sessions.list, 0);
+	return changed;
 }
 
 static void sessions_title(struct ui *u, struct view *v, char *buf, size_t size)
