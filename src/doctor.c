@@ -264,6 +264,7 @@ struct doc {
 	size_t nglobal, capglobal;
 	struct mblock *blocks;
 	size_t nblocks, capblocks;
+	bool in_block;            /* sshd_parse: lines go to the last Match block */
 	struct tagfac *tags;
 	size_t ntags, captags;
 	struct jail *jails;
@@ -614,7 +615,10 @@ static void sshd_parse(struct doc *d, const char *path, const char *shown, int d
 		val = trim(val);
 		snprintf(where, sizeof(where), "%s:%d", shown, lineno);
 		if (strcasecmp(key, "include") == 0) {
+			/* as in sshd, a Match block does not outlive its file */
+			bool was = d->in_block;
 			sshd_include(d, val, depth);
+			d->in_block = was;
 		} else if (strcasecmp(key, "match") == 0) {
 			struct mblock *b;
 			char *copy = xstrdup(val), *w;
@@ -625,6 +629,7 @@ static void sshd_parse(struct doc *d, const char *path, const char *shown, int d
 			memset(b, 0, sizeof(*b));
 			b->where = xstrdup(where);
 			b->criteria = xstrdup(val);
+			d->in_block = true;
 			for (w = strtok_r(copy, " \t", &s2); w != NULL; w = strtok_r(NULL, " \t", &s2)) {
 				strv_add(&b->ckeys, w);
 				if (strcasecmp(w, "all") == 0) {
@@ -637,7 +642,7 @@ static void sshd_parse(struct doc *d, const char *path, const char *shown, int d
 					break;
 			}
 			free(copy);
-		} else if (d->nblocks > 0) {
+		} else if (d->in_block) {
 			struct mblock *b = &d->blocks[d->nblocks - 1];
 			add_sdir(&b->dirs, &b->n, &b->cap, key, val, where);
 		} else {
@@ -2078,7 +2083,7 @@ static int eval_ng(struct doc *d, const char *expr, const char *tag, const char 
 	return r;
 }
 
-static void ng_parse(struct doc *d, const char *path)
+static void ng_parse(struct doc *d, const char *path, int depth)
 {
 	char *buf = slurp(path, CONF_MAX, NULL);
 	const char *shown = unmap(d, path);
@@ -2115,6 +2120,24 @@ static void ng_parse(struct doc *d, const char *path)
 			p++;
 		if (*p == '\0')
 			break;
+		if (*p == '@') {
+			/* @version, @define, @include "FILE" */
+			const char *q = strchr(p, '"'), *e2 = eol(p);
+			if (strncmp(p, "@include", 8) == 0 && q != NULL && q < e2 && q[1] == '/' && depth < 4) {
+				char *inc = xstrndup(q + 1, strcspn(q + 1, "\"\n"));
+				char *mapped = map_path(d, inc);
+				glob_t g;
+				if (glob(mapped, 0, NULL, &g) == 0) {
+					for (size_t i = 0; i < g.gl_pathc; i++)
+						ng_parse(d, g.gl_pathv[i], depth + 1);
+					globfree(&g);
+				}
+				free(mapped);
+				free(inc);
+			}
+			p = e2;
+			continue;
+		}
 		s = p;
 		n = strcspn(p, " \t\n{(;");
 		snprintf(word, sizeof(word), "%.*s", (int)(n < 63 ? n : 63), p);
@@ -2152,6 +2175,15 @@ static void ng_parse(struct doc *d, const char *path)
 				const char *op = q + wl;
 				while (isspace((unsigned char)*op))
 					op++;
+				if (*op == '{' && wl == 6 && strncmp(q, "filter", 6) == 0) {
+					/* an inline filter: not evaluated, so the path counts as unknown */
+					const char *piece = cond.len ? " and (inline())" : "(inline())";
+					xgrow(&cond.s, &cond.cap, cond.len + strlen(piece) + 1, 1);
+					memcpy(cond.s + cond.len, piece, strlen(piece) + 1);
+					cond.len += strlen(piece);
+					q = scan_balanced(op);
+					continue;
+				}
 				if (*op != '(') {
 					q += wl;
 					continue;
@@ -2976,7 +3008,7 @@ int doctor_run(FILE *out, const struct doctor_opts *o)
 	p = opt_path(&d, o->syslogng_conf, "/etc/syslog-ng/syslog-ng.conf");
 	if (access(p, R_OK) == 0) {
 		d.have_syslogng = true;
-		ng_parse(&d, p);
+		ng_parse(&d, p, 0);
 	}
 	free(p);
 
