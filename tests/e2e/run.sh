@@ -362,7 +362,7 @@ sc_ui() { # the UI in tmux on the followed file: a session appears live, its del
 	e2e_sftp "$E2E_JAIL" "$C/uo.b" || fail "ui: first session failed"
 	wait_closed 1
 	printf 'set -g remain-on-exit on\nset -g status off\n' > "$W/etc/tmux.conf"
-	TM="tmux -L sftptop-e2e-$$ -f $W/etc/tmux.conf"
+	TM="tmux -S $W/run/tmux.sock -f $W/etc/tmux.conf"
 	$TM new-session -d -x 200 -y 50 -s e2e "exec env TERM=xterm-256color $SFTPTOP $LOG_RFC" || { fail "ui: tmux failed"; return; }
 	E2E_TMUX="$TM"
 	E2E_EXTRA_PIDS="$E2E_EXTRA_PIDS $($TM display -p '#{pid}')"
