@@ -12,9 +12,12 @@
  * Holding events: a request's failure arrives on the next line of its
  * session ("sent status X"), so a new event is held until that session's
  * next line moved its last_request on, the status arrived, the session
- * ended, or hold_ms passed (a poll timeout, never a sleep). Events of a
- * session stay in order; events of different sessions may swap within the
- * hold window. A status later than hold_ms is not reflected in the output.
+ * ended, or hold_ms passed (a poll timeout, never a sleep). hold_ms runs
+ * only while no input is waiting, so reading a backlog (a big file on
+ * stdin, catching up) attaches every status as the batch reader does.
+ * Events of a session stay in order; events of different sessions may swap
+ * within the hold window. A status written more than hold_ms after its
+ * request is not reflected in the output.
  *
  * Lost sessions: when a session's host is this machine (short hostname),
  * an open session whose pid is gone, or belongs to a process started after
