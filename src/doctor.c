@@ -2230,16 +2230,43 @@ static void ng_parse(struct doc *d, const char *path, int depth)
 
 /* ---- processes ---- */
 
-static bool proc_running(struct doc *d, const char *proc, const char *comm)
+/* The -f CONFIG of a process's command line, or dflt. */
+static char *proc_config(const char *proc, const char *pid, const char *dflt)
+{
+	char path[4096], buf[8192];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/cmdline", proc, pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return xstrdup(dflt);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (size_t i = 0; i < n; i += strlen(buf + i) + 1) {
+		if (strcmp(buf + i, "-f") == 0 && i + 3 < n)
+			return xstrdup(buf + i + 3);
+		if (strncmp(buf + i, "-f", 2) == 0 && buf[i + 2] != '\0')
+			return xstrdup(buf + i + 2);
+	}
+	return xstrdup(dflt);
+}
+
+/*
+ * Is a process named comm running with our configuration file conf
+ * (as configured, e.g. /etc/rsyslog.conf)? 1 yes, 2 only with other
+ * configurations (*other gets one), 0 not at all.
+ */
+static int proc_running(const char *proc, const char *comm, const char *conf, const char *dflt, char **other)
 {
 	DIR *dir = opendir(proc);
 	struct dirent *de;
-	bool found = false;
+	int found = 0;
 
-	(void)d;
+	*other = NULL;
 	if (dir == NULL)
-		return false;
-	while (!found && (de = readdir(dir)) != NULL) {
+		return 0;
+	while (found != 1 && (de = readdir(dir)) != NULL) {
 		char path[4096], buf[64];
 		FILE *f;
 		if (!isdigit((unsigned char)de->d_name[0]))
@@ -2249,11 +2276,25 @@ static bool proc_running(struct doc *d, const char *proc, const char *comm)
 			continue;
 		if (fgets(buf, sizeof(buf), f) != NULL) {
 			buf[strcspn(buf, "\n")] = '\0';
-			found = strcmp(buf, comm) == 0;
+			if (strcmp(buf, comm) == 0) {
+				char *cfg = proc_config(proc, de->d_name, dflt);
+				if (strcmp(cfg, conf) == 0) {
+					found = 1;
+					free(cfg);
+				} else {
+					found = 2;
+					free(*other);
+					*other = cfg;
+				}
+			}
 		}
 		fclose(f);
 	}
 	closedir(dir);
+	if (found == 1) {
+		free(*other);
+		*other = NULL;
+	}
 	return found;
 }
 
@@ -2417,8 +2458,12 @@ static void check_syslog(struct doc *d)
 	char *jdir = opt_path(d, o->journal_dir, "/run/systemd/journal");
 	char *jsock = xasprintf("%s/socket", jdir);
 	bool journald = access(jsock, F_OK) == 0;
-	bool rs_run = proc_running(d, proc, "rsyslogd");
-	bool ng_run = proc_running(d, proc, "syslog-ng");
+	char *rs_conf = opt_path(d, o->rsyslog_conf, "/etc/rsyslog.conf");
+	char *ng_conf = opt_path(d, o->syslogng_conf, "/etc/syslog-ng/syslog-ng.conf");
+	char *rs_other, *ng_other;
+	int rs_state = proc_running(proc, "rsyslogd", unmap(d, rs_conf), "/etc/rsyslog.conf", &rs_other);
+	int ng_state = proc_running(proc, "syslog-ng", unmap(d, ng_conf), "/etc/syslog-ng/syslog-ng.conf", &ng_other);
+	bool rs_run = rs_state == 1, ng_run = ng_state == 1;
 	bool any_file = false;
 
 	section(d, "syslog");
@@ -2436,12 +2481,16 @@ static void check_syslog(struct doc *d)
 	if (d->have_rsyslog && !rs_run && !(d->have_syslogng && ng_run)) {
 		emit(d, SEV_PROBLEM, journald ? "journal-only" : "syslog-not-running",
 		     "rsyslogd is not running%s", journald ? ": the sftp lines go only to the systemd journal" : "");
+		if (rs_state == 2)
+			detail(d, "an rsyslogd runs, but with another configuration: %s", rs_other);
 		fix(d, "systemctl enable --now rsyslog");
 		if (journald)
 			journal_offer(d);
 	} else if (d->have_syslogng && !d->have_rsyslog && !ng_run) {
 		emit(d, SEV_PROBLEM, journald ? "journal-only" : "syslog-not-running",
 		     "syslog-ng is not running%s", journald ? ": the sftp lines go only to the systemd journal" : "");
+		if (ng_state == 2)
+			detail(d, "a syslog-ng runs, but with another configuration: %s", ng_other);
 		fix(d, "systemctl enable --now syslog-ng");
 		if (journald)
 			journal_offer(d);
@@ -2514,6 +2563,10 @@ static void check_syslog(struct doc *d)
 	}
 	(void)any_file;
 out:
+	free(rs_conf);
+	free(ng_conf);
+	free(rs_other);
+	free(ng_other);
 	free(proc);
 	free(jdir);
 	free(jsock);
