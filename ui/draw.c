@@ -100,6 +100,38 @@ int draw_text(const struct ui *u, int y, int x, int w, const char *safe, attr_t 
 	return used;
 }
 
+int draw_tail(const struct ui *u, int y, int x, int w, const char *safe, attr_t attr, bool pad)
+{
+	wchar_t wc[DRAW_MAX + 1];
+	signed char wd[DRAW_MAX];
+	size_t n, start;
+	int total = 0, used = 0;
+
+	if (w <= 1)
+		return draw_text(u, y, x, w, safe, attr, pad);
+	n = decode(safe, wc, wd, DRAW_MAX);
+	for (size_t i = 0; i < n; i++)
+		total += wd[i];
+	if (total <= w)
+		return draw_text(u, y, x, w, safe, attr, pad);
+	/* keep the end (a file's name), an ellipsis first */
+	for (start = n; start > 0 && used + wd[start - 1] <= w - 1; start--)
+		used += wd[start - 1];
+	while (start < n && wd[start] == 0)
+		start++;
+	attrset(attr);
+	move(y, x);
+	addstr(u->utf8 ? "\xe2\x80\xa6" : "~");
+	if (start < n)
+		addnwstr(wc + start, (int)(n - start));
+	used++;
+	if (pad)
+		for (; used < w; used++)
+			addch(' ');
+	attrset(A_NORMAL);
+	return used;
+}
+
 int draw_log(const struct ui *u, int y, int x, int w, const char *raw, size_t len, attr_t attr, bool pad)
 {
 	char buf[DRAW_MAX * 4];

@@ -146,6 +146,8 @@ void ui_open_file(struct ui *u, uint32_t file);
 /* ---- draw.c ---- */
 /* Text already escaped (safe): cut to w columns by display width with an ellipsis; pad to w with spaces when pad. Returns columns used. */
 int draw_text(const struct ui *u, int y, int x, int w, const char *safe, attr_t attr, bool pad);
+/* Same, but a long text loses its beginning (paths keep their file name). */
+int draw_tail(const struct ui *u, int y, int x, int w, const char *safe, attr_t attr, bool pad);
 /* Raw log bytes: escaped with esc_term() first. */
 int draw_log(const struct ui *u, int y, int x, int w, const char *raw, size_t len, attr_t attr, bool pad);
 /* Right-aligned safe text in w columns. */

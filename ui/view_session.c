@@ -59,7 +59,7 @@ static void sess_row(struct ui *u, struct view *v, size_t i, int y, bool sel)
 		nw = 12;
 	if (nw > 60)
 		nw = 60;
-	x = draw_text(u, y, 0, nw, s->vs.name[i], base, true);
+	x = draw_tail(u, y, 0, nw, s->vs.name[i], base, true);
 	x += draw_text(u, y, x, 1, " ", base, true);
 	draw_text(u, y, x, COLS - x, s->vs.text[i], a, true);
 }

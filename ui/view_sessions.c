@@ -30,7 +30,7 @@ static const struct col cols[] = {
 	{ VS_UP, "UP", 9, true, 2 },
 	{ VS_DOWN, "DOWN", 9, true, 2 },
 	{ VS_FILES, "FILES", 6, true, 4 },
-	{ VS_DELS, "DEL", 4, true, 1 },
+	{ VS_DELS, "DEL", 4, true, 0 },
 	{ VS_FAILS, "FAIL", 4, true, 2 },
 	{ VS_LAST, "LAST ACTION", 0, false, 0 },
 };
