@@ -873,6 +873,8 @@ bool vm_session_update(struct vm_session *v, const struct model *m, const struct
 	uint32_t *repeat = NULL;
 	size_t nrows = 0, rcap = 0;
 	struct fmap h = { 0 };
+	uint32_t none_row = 0;      /* the row of events with no file: MODEL_NONE is the map's empty key */
+	bool none_seen = false;
 
 	if (v->built_valid && v->built_nevents == s->nevents && v->built_last == s->last_ev &&
 	    v->built_raw == v->raw && v->built_noise == v->noise)
@@ -908,7 +910,13 @@ bool vm_session_update(struct vm_session *v, const struct model *m, const struct
 
 		if (!event_shown(m, f, ev, v->noise))
 			continue;
-		slot = fmap_slot(&h, e->file, &found);
+		if (e->file == MODEL_NONE) {
+			slot = &none_row;
+			found = none_seen;
+			none_seen = true;
+		} else {
+			slot = fmap_slot(&h, e->file, &found);
+		}
 		if (!found) {
 			struct sbuf name = { 0 };
 
