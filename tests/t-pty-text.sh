@@ -45,6 +45,32 @@ run() {   # run NAME LOCALE MODE ARGS...
 	fi
 }
 
+# the scanner itself must catch what it is there to catch
+selftest() {   # selftest MODE BYTES [FORBIDDEN]
+	printf "ok %b ok\n" "$2" > "$tmp/self"
+	if "$SCAN" "$1" "$tmp/self" ${3:+"$3"} > /dev/null; then
+		echo "FAIL: ttyscan $1 let through: $2"
+		fail=1
+	fi
+}
+for m in text ui; do
+	selftest $m '\033]52;c;eA==\007'
+	selftest $m '\033P+q544e\033\\'
+	selftest $m '\033_x\033\\'
+	selftest $m '\0302\0233'
+	selftest $m '\0233'
+	selftest $m 'a\0342\0200\0256b'
+	selftest $m 'a\0342\0200\0213b'
+	selftest $m '\0377'
+	selftest $m 'a\000b'
+	selftest $m '\033[31mINJ' '\e[31mINJ'
+done
+selftest text '\033[2J'
+selftest text '\033[?1049h'
+selftest text 'a\bb'
+selftest text 'a\ab'
+selftest text '\033(0'
+
 files=$(ls tests/hostile/*.log)
 # shellcheck disable=SC2086
 {
