@@ -510,7 +510,8 @@ static void draw_header(struct ui *u)
 		snprintf(mode, sizeof(mode), "%s %gx", u->paused ? "REPLAY PAUSED" : u->rp->eof ? "REPLAY END" : "REPLAY",
 			 u->speed);
 	else
-		snprintf(mode, sizeof(mode), "%s", u->paused ? "PAUSED" : u->loading ? "LOADING" : "LIVE");
+		snprintf(mode, sizeof(mode), "%s", u->paused ? "PAUSED" : u->loading ? "LOADING" :
+			 u->tail == NULL || tail_done(u->tail) ? "STATIC" : "LIVE");
 	snprintf(right, sizeof(right), "%s  %s ", mode, clock);
 	rw = draw_width(u, right);
 	draw_text(u, 0, 0, u->cols - rw, left, h, true);
