@@ -399,6 +399,9 @@ int follow_run(const struct follow_opts *o)
 		 * a few thousand lines on must still reach its event. */
 		if (f.nheld > 0)
 			flush_held(&f, false, tail_pending(t) ? 0 : now, MODEL_NONE);
+		/* the retention window renumbers events: only while none is held */
+		if (f.nheld == 0)
+			model_maybe_compact(o->m, false);
 		if (!f.printing && tail_caught_up(t)) {
 			check_lost(&f);         /* history's dead sessions, silently */
 			f.printing = true;

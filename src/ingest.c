@@ -117,6 +117,8 @@ static void ingest_result(struct ingest *in, const struct parse_result *r, const
 		return;
 	}
 	model_add(in->m, r, wall, ltime_zone(model_zones(in->m), &r->time));
+	if (in->o.compact)
+		model_maybe_compact(in->m, false);
 }
 
 void ingest_line(struct ingest *in, const char *line, size_t len)

@@ -21,6 +21,7 @@ struct ingest_opts {
 	int year;               /* --year: 0 = infer */
 	bool has_since;
 	int64_t since;          /* wall µs */
+	bool compact;           /* apply the model's retention window while reading (nothing holds ids) */
 };
 
 struct ingest;

@@ -30,6 +30,8 @@
 #include "../ui/ui.h"
 
 #define DEFAULT_LOG "/var/log/sftp.log"
+/* Closed sessions kept while following: a week of a busy server fits in a few hundred MB. */
+#define KEEP_LIVE_DEFAULT (INT64_C(7) * 86400 * 1000000)
 
 enum {
 	OPT_REPORT = 256, OPT_IP, OPT_HOST, OPT_SINCE, OPT_UNTIL, OPT_DELETIONS, OPT_CHROOT, OPT_YEAR,
@@ -89,6 +91,8 @@ static void usage(FILE *f)
 	      "      --chroot [GLOB=]DIR map logged paths of users matching GLOB to DIR + path (%u = user)\n"
 	      "      --year YEAR         year for timestamps that have none (default: inferred)\n"
 	      "      --idle-timeout DUR  follow: mark a session lost after DUR without a line (default 4h)\n"
+	      "      --keep DUR          drop closed sessions DUR older than the newest line (default 7d\n"
+	      "                          when following or in the UI, everything in a report; 0 = all)\n"
 	      "      --noise             text report: include navigation (stat, realpath, opendir, ...)\n"
 	      "\n"
 	      "Display:\n"
@@ -169,6 +173,7 @@ int main(int argc, char **argv)
 	bool no_mouse = false, replay = false;  /* UI (ui/ui.c) */
 	double replay_speed = 0, delay = 0;
 	int64_t idle_timeout = 0;
+	int64_t keep = -1;          /* --keep: -1 = the mode's default */
 	int64_t now = ltime_local_wall(time(NULL));
 	int c, rc;
 
@@ -247,7 +252,11 @@ int main(int argc, char **argv)
 				bad_usage("bad replay speed:", optarg);
 			break;
 		}
-		case OPT_KEEP: case OPT_DOCTOR:
+		case OPT_KEEP:
+			if (follow_parse_duration(optarg, &keep) != 0)
+				bad_usage("bad duration (use 12h, 7d, 0 for everything):", optarg);
+			break;
+		case OPT_DOCTOR:
 			/* accepted here, acted on by the modes that use them */
 			break;
 		case ':':
@@ -277,6 +286,7 @@ int main(int argc, char **argv)
 			.mouse = !no_mouse, .delay_ms = (int)(delay * 1000), .replay = replay,
 			.replay_speed = replay_speed, .chroot = chroot, .nchroot = nchroot, .year = io.year,
 			.idle_timeout = idle_timeout, .rotated = rotated, .noise = ro.noise,
+			.keep = keep >= 0 ? keep : KEEP_LIVE_DEFAULT,
 		};
 		rc = check_files(uo.files, uo.nfiles);
 		if (rc == 0)
@@ -293,6 +303,11 @@ int main(int argc, char **argv)
 	mo.chroot = chroot;
 	mo.nchroot = nchroot;
 	struct model *m = model_new(&mo);
+	/* following runs for weeks: keep a window; a report keeps all unless told */
+	if (follow || keep > 0) {
+		model_set_keep(m, keep >= 0 ? keep : KEEP_LIVE_DEFAULT);
+		io.compact = !follow;
+	}
 	io.has_since = flt.has_since;
 	io.since = flt.since;
 	struct ingest *in = ingest_new(m, &io);

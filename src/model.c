@@ -94,6 +94,13 @@ struct model {
 	struct model_stats stats;
 	struct model_hooks hooks;
 
+	int64_t keep;            /* retention window, µs; 0 = everything */
+	size_t check_at;         /* next event count at which a compaction is considered */
+	int64_t newest;          /* newest line time seen */
+	uint32_t generation;
+	uint32_t *sess_map, *file_map;   /* old id -> new id, from the last compaction */
+	size_t nsess_map, nfile_map;
+
 	char **chroot_glob, **chroot_pat;
 	size_t nchroot;
 	char *pathbuf;
@@ -318,6 +325,8 @@ void model_free(struct model *m)
 	free(m->chroot_glob);
 	free(m->chroot_pat);
 	free(m->pathbuf);
+	free(m->sess_map);
+	free(m->file_map);
 	free(m);
 }
 
@@ -784,8 +793,11 @@ static void fail(struct model *m, uint32_t s, const struct parse_result *r)
 		return;
 	e->bits |= EV_FAILED;
 	u32map_put(&m->status, id, strtab_intern(m->st, r->text.p, r->text.len));
-	ss->nfailures++;
-	m->stats.failures++;
+	/* a client's look-up that finds nothing (the stat before every upload) is not a failure of the session */
+	if (!(e->bits & EV_NOISE)) {
+		ss->nfailures++;
+		m->stats.failures++;
+	}
 	if (e->dkind != DK_NONE) {
 		uint32_t f = e->dkind == DK_REPLACED ? e->arg : e->file;
 		e->dkind = DK_NONE;
@@ -812,6 +824,18 @@ static void add_one(struct model *m, const struct parse_result *r, int64_t wall,
 	str_id host = cached(m, r->host, m->host_cache, sizeof(m->host_cache), &m->host_cache_len, &m->host_cache_id);
 	str_id prog = cached(m, r->prog, m->prog_cache, sizeof(m->prog_cache), &m->prog_cache_len, &m->prog_cache_id);
 	uint32_t s = current_session(m, host, prog, r->pid);
+
+	/*
+	 * Lost by the follower's guess (process gone, or idle too long), yet its
+	 * pid logs again: it was alive after all (a "session closed" written a
+	 * moment after the process ended, a long idle transfer). Only a new
+	 * "session opened" really ends it.
+	 */
+	if (s != MODEL_NONE && m->sess[s].state == SS_LOST && !(m->sess[s].flags & SF_REPLACED) &&
+	    r->op != OP_SESSION_OPEN) {
+		m->sess[s].state = SS_OPEN;
+		hook_session(m, s, MC_UPDATED);
+	}
 
 	switch (r->op) {
 	case OP_SESSION_OPEN:
@@ -876,6 +900,8 @@ static void add_one(struct model *m, const struct parse_result *r, int64_t wall,
 void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone)
 {
 	m->stats.lines++;
+	if (wall > m->newest)
+		m->newest = wall;
 	switch (r->cls) {
 	case PC_SFTP:
 		m->stats.sftp_lines++;
@@ -1125,4 +1151,285 @@ size_t model_bytes(const struct model *m)
 	       m->capfiles * sizeof(*m->files) + m->nfkeys * sizeof(*m->fkeys) +
 	       m->caplinks * sizeof(*m->links) + m->capnums * sizeof(*m->nums) + m->capbig * sizeof(*m->bignums) +
 	       m->status.cap * 8 + m->touched.cap * 8;
+}
+
+/* ---- retention ---- */
+
+void model_set_keep(struct model *m, int64_t keep_us)
+{
+	m->keep = keep_us > 0 ? keep_us : 0;
+}
+
+int64_t model_keep(const struct model *m)
+{
+	return m->keep;
+}
+
+uint32_t model_generation(const struct model *m)
+{
+	return m->generation;
+}
+
+uint32_t model_remap_session(const struct model *m, uint32_t old)
+{
+	return old < m->nsess_map ? m->sess_map[old] : MODEL_NONE;
+}
+
+uint32_t model_remap_file(const struct model *m, uint32_t old)
+{
+	return old < m->nfile_map ? m->file_map[old] : MODEL_NONE;
+}
+
+/* Re-intern id from the old table into the new one, through a cache of the map. */
+static str_id restr(struct strtab *nt, const struct strtab *ot, uint32_t *smap, str_id id)
+{
+	size_t len;
+	const char *s;
+
+	if (id == 0)
+		return 0;
+	if (smap[id] == UINT32_MAX) {
+		s = strtab_get(ot, id, &len);
+		smap[id] = strtab_intern(nt, s, len);
+	}
+	return smap[id];
+}
+
+static bool arg_is_string(const struct model_event *e)
+{
+	return e->op == OP_REFUSED || e->op == OP_ERROR || e->op == OP_FATAL ||
+	       (e->op == OP_SET && model_event_set_attr(e) == SET_MODTIME);
+}
+
+static bool arg_is_pooled(const struct model_event *e)
+{
+	return e->op == OP_CLOSE || e->op == OP_FORCED_CLOSE || e->op == OP_USERS_GROUPS ||
+	       (e->op == OP_SET && (model_event_set_attr(e) == SET_SIZE || model_event_set_attr(e) == SET_OWNER));
+}
+
+bool model_maybe_compact(struct model *m, bool force)
+{
+	int64_t cutoff = m->newest - m->keep;
+	size_t drop_ev = 0, drop_sess = 0;
+	uint32_t *ev_map, *smap;
+	struct strtab *nt;
+	size_t nev = 0, nsess = 0, nfiles = 0, nnums = 0, nbig = 0;
+
+	if (!force && (m->keep == 0 || m->nev < m->check_at))
+		return false;
+	m->check_at = m->nev + 65536;
+	for (size_t s = 0; s < m->nsess; s++)
+		if (m->sess[s].state != SS_OPEN && m->sess[s].last < cutoff) {
+			drop_ev += m->sess[s].nevents;
+			drop_sess++;
+		}
+	if (drop_sess == 0 || (!force && drop_ev * 4 < m->nev))
+		return false;
+
+	/* sessions */
+	free(m->sess_map);
+	m->sess_map = xmalloc((m->nsess ? m->nsess : 1) * sizeof(*m->sess_map));
+	m->nsess_map = m->nsess;
+	for (size_t s = 0; s < m->nsess; s++) {
+		if (m->sess[s].state != SS_OPEN && m->sess[s].last < cutoff) {
+			m->sess_map[s] = MODEL_NONE;
+			continue;
+		}
+		m->sess_map[s] = (uint32_t)nsess;
+		m->sess[nsess] = m->sess[s];
+		m->pend[nsess] = m->pend[s];
+		nsess++;
+	}
+
+	/* events, in order; pooled numbers follow them */
+	ev_map = xmalloc((m->nev ? m->nev : 1) * sizeof(*ev_map));
+	for (size_t i = 0; i < m->nev; i++) {
+		struct model_event e = m->ev[i];
+		uint32_t ns = m->sess_map[e.sess];
+		if (ns == MODEL_NONE) {
+			ev_map[i] = MODEL_NONE;
+			continue;
+		}
+		ev_map[i] = (uint32_t)nev;
+		e.sess = ns;
+		if (arg_is_pooled(&e)) {
+			if (e.oflags & EV_BIGNUM) {
+				m->bignums[nbig] = m->bignums[e.arg];
+				m->bignums[nbig + 1] = m->bignums[e.arg + 1];
+				e.arg = (uint32_t)nbig;
+				nbig += 2;
+			} else {
+				m->nums[nnums] = m->nums[e.arg];
+				m->nums[nnums + 1] = m->nums[e.arg + 1];
+				e.arg = (uint32_t)nnums;
+				nnums += 2;
+			}
+		}
+		m->ev[nev++] = e;
+	}
+	m->stats.dropped_events += m->nev - nev;
+	m->stats.dropped_sessions += m->nsess - nsess;
+	m->nev = nev;
+	m->nsess = nsess;
+	m->nnums = nnums;
+	m->nbig = nbig;
+	for (size_t i = 0; i < nev; i++)
+		if (m->ev[i].next != MODEL_NONE)
+			m->ev[i].next = ev_map[m->ev[i].next];
+	for (size_t s = 0; s < nsess; s++) {
+		struct model_session *ss = &m->sess[s];
+		if (ss->first_ev != MODEL_NONE) {
+			ss->first_ev = ev_map[ss->first_ev];
+			ss->last_ev = ev_map[ss->last_ev];
+		}
+		if (ss->last_request != MODEL_NONE)
+			ss->last_request = ev_map[ss->last_request];
+	}
+	/* failure texts, keyed by event */
+	{
+		struct u32map old = m->status;
+		memset(&m->status, 0, sizeof(m->status));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.k[i] != UINT32_MAX && ev_map[old.k[i]] != MODEL_NONE)
+				u32map_put(&m->status, ev_map[old.k[i]], old.v[i]);
+		free(old.k);
+		free(old.v);
+	}
+	free(ev_map);
+
+	/* files: kept when a kept event names them, or a kept session has them pending */
+	free(m->file_map);
+	m->file_map = xmalloc((m->nfiles ? m->nfiles : 1) * sizeof(*m->file_map));
+	m->nfile_map = m->nfiles;
+	for (size_t f = 0; f < m->nfiles; f++)
+		m->file_map[f] = MODEL_NONE;
+	for (size_t i = 0; i < nev; i++) {
+		const struct model_event *e = &m->ev[i];
+		if (e->file != MODEL_NONE)
+			m->file_map[e->file] = 0;
+		if (model_event_file2(m, (uint32_t)i) != MODEL_NONE)
+			m->file_map[e->arg] = 0;
+	}
+	for (size_t s = 0; s < nsess; s++)
+		for (int k = 0; k < 2; k++)
+			if (m->pend[s].file[k] != MODEL_NONE)
+				m->file_map[m->pend[s].file[k]] = 0;
+	for (size_t f = 0; f < m->nfiles; f++) {
+		if (m->file_map[f] == MODEL_NONE)
+			continue;
+		m->file_map[f] = (uint32_t)nfiles;
+		m->files[nfiles] = m->files[f];
+		m->files[nfiles].first_ev = m->files[nfiles].last_ev = m->files[nfiles].first_link = MODEL_NONE;
+		m->files[nfiles].nevents = m->files[nfiles].ndeletions = 0;
+		m->files[nfiles].toucher = m->files[f].toucher == MODEL_NONE ? MODEL_NONE : m->sess_map[m->files[f].toucher];
+		nfiles++;
+	}
+	m->nfiles = nfiles;
+	m->nlinks = 0;
+	for (size_t i = 0; i < nev; i++) {
+		struct model_event *e = &m->ev[i];
+		uint32_t f2 = model_event_file2(m, (uint32_t)i);
+		if (e->file != MODEL_NONE) {
+			struct model_file *f;
+			e->file = m->file_map[e->file];
+			f = &m->files[e->file];
+			if (f->first_ev == MODEL_NONE)
+				f->first_ev = (uint32_t)i;
+			f->last_ev = (uint32_t)i;
+			f->nevents++;
+		}
+		if (f2 != MODEL_NONE) {
+			e->arg = m->file_map[f2];
+			if (e->arg != e->file) {
+				xgrow(&m->links, &m->caplinks, m->nlinks + 1, sizeof(*m->links));
+				m->links[m->nlinks] = (struct link){ (uint32_t)i, m->files[e->arg].first_link };
+				m->files[e->arg].first_link = (uint32_t)m->nlinks++;
+			}
+		}
+		if (e->dkind != DK_NONE) {
+			uint32_t f = e->dkind == DK_REPLACED ? e->arg : e->file;
+			if (f != MODEL_NONE)
+				m->files[f].ndeletions++;
+		}
+	}
+	for (size_t s = 0; s < nsess; s++) {
+		struct pending *pd = &m->pend[s];
+		for (int k = 0; k < 2; k++)
+			if (pd->file[k] != MODEL_NONE)
+				pd->file[k] = m->file_map[pd->file[k]];
+		pd->last_file = pd->last_file == MODEL_NONE ? MODEL_NONE : m->file_map[pd->last_file];
+	}
+
+	/* files touched: the pairs of kept sessions and files */
+	{
+		struct u64set old = m->touched;
+		memset(&m->touched, 0, sizeof(m->touched));
+		for (size_t i = 0; i < old.cap; i++) {
+			if (old.k[i] == 0)
+				continue;
+			uint32_t s = (uint32_t)(old.k[i] >> 32) - 1, f = (uint32_t)old.k[i];
+			if (s < m->nsess_map && m->sess_map[s] != MODEL_NONE && f < m->nfile_map &&
+			    m->file_map[f] != MODEL_NONE)
+				u64set_add(&m->touched, ((uint64_t)(m->sess_map[s] + 1) << 32) | m->file_map[f]);
+		}
+		free(old.k);
+	}
+
+	/* strings: a new table with only what is still named */
+	nt = strtab_new();
+	smap = xmalloc((strtab_count(m->st) + 1) * sizeof(*smap));
+	memset(smap, 0xff, (strtab_count(m->st) + 1) * sizeof(*smap));
+	for (size_t s = 0; s < nsess; s++) {
+		struct model_session *ss = &m->sess[s];
+		ss->host = restr(nt, m->st, smap, ss->host);
+		ss->prog = restr(nt, m->st, smap, ss->prog);
+		ss->user = restr(nt, m->st, smap, ss->user);
+		ss->ip = restr(nt, m->st, smap, ss->ip);
+	}
+	for (size_t f = 0; f < nfiles; f++) {
+		m->files[f].host = restr(nt, m->st, smap, m->files[f].host);
+		m->files[f].path = restr(nt, m->st, smap, m->files[f].path);
+	}
+	for (size_t i = 0; i < nev; i++)
+		if (arg_is_string(&m->ev[i]))
+			m->ev[i].arg = restr(nt, m->st, smap, m->ev[i].arg);
+	for (size_t i = 0; i < m->status.cap; i++)
+		if (m->status.k[i] != UINT32_MAX)
+			m->status.v[i] = restr(nt, m->st, smap, m->status.v[i]);
+	free(smap);
+	strtab_free(m->st);
+	m->st = nt;
+	m->host_cache_len = m->prog_cache_len = SIZE_MAX;
+
+	/* lookup tables, rebuilt from the kept records */
+	free(m->skeys);
+	m->skeys = NULL;
+	m->nskeys = m->skeys_used = 0;
+	skeys_grow(m);
+	for (size_t s = 0; s < nsess; s++) {
+		/* the newest session of a key is the current one */
+		struct model_session *ss = &m->sess[s];
+		size_t j = skey_slot(m, ss->host, ss->prog, ss->pid);
+		if (m->skeys[j].sess == MODEL_NONE)
+			m->skeys_used++;
+		m->skeys[j] = (struct skey){ ss->host, ss->prog, ss->pid, (uint32_t)s };
+		if (m->skeys_used * 4 > m->nskeys * 3)
+			skeys_grow(m);
+	}
+	free(m->fkeys);
+	m->fkeys = NULL;
+	m->nfkeys = m->fkeys_used = 0;
+	fkeys_grow(m);
+	for (size_t f = 0; f < nfiles; f++) {
+		size_t j = fkey_slot(m, m->files[f].host, m->files[f].path);
+		m->fkeys[j] = (struct fkey){ m->files[f].host, m->files[f].path, (uint32_t)f };
+		m->fkeys_used++;
+		if (m->fkeys_used * 4 > m->nfkeys * 3)
+			fkeys_grow(m);
+	}
+	m->generation++;
+	m->check_at = m->nev + 65536;
+	if (m->hooks.compacted != NULL)
+		m->hooks.compacted(m->hooks.ctx);
+	return true;
 }

@@ -140,6 +140,8 @@ struct model_stats {
 	uint64_t deletions;
 	uint64_t failures;
 	uint64_t orphan_status;  /* "sent status" with no request to attach to */
+	uint64_t dropped_sessions;  /* sessions dropped by the retention window (--keep) */
+	uint64_t dropped_events;
 };
 
 struct model_opts {
@@ -158,6 +160,8 @@ struct model_hooks {
 	void (*status)(void *ctx, uint32_t ev);
 	void (*session)(void *ctx, uint32_t sess, enum model_change what);
 	void *ctx;
+	/* model_maybe_compact() renumbered everything (see model_remap_*()). */
+	void (*compacted)(void *ctx);
 };
 
 struct model;
@@ -225,6 +229,28 @@ size_t model_timeline(const struct model *m, uint32_t file, uint32_t **out, size
 bool model_op_is_noise(enum op op);
 const char *model_destr_name(enum destr_kind k);   /* "remove", "replaced", ... */
 const char *model_state_name(enum sess_state s);   /* "open", "closed", "lost" */
+
+/*
+ * Retention (--keep): sessions that are closed or lost and have had no line
+ * for keep_us (counted back from the newest line seen) are dropped with
+ * their events, and so are files and strings nothing refers to any more.
+ * 0 keeps everything (the default).
+ */
+void model_set_keep(struct model *m, int64_t keep_us);
+int64_t model_keep(const struct model *m);
+/*
+ * Drop what the window no longer keeps, when at least a quarter of the
+ * events would go (always with force). This renumbers sessions, events and
+ * files, so call it only where no event id is held; afterwards
+ * model_remap_session() and model_remap_file() give the new id of an old
+ * one (MODEL_NONE when dropped) until the next compaction. Returns true
+ * when it dropped anything.
+ */
+bool model_maybe_compact(struct model *m, bool force);
+uint32_t model_remap_session(const struct model *m, uint32_t old);
+uint32_t model_remap_file(const struct model *m, uint32_t old);
+/* How many compactions so far (views compare it to know ids moved). */
+uint32_t model_generation(const struct model *m);
 
 /* Last unparsed lines kept for inspection (a ring of MODEL_UNPARSED_KEEP). */
 #define MODEL_UNPARSED_KEEP 256

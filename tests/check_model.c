@@ -351,7 +351,7 @@ START_TEST(test_hooks)
 	struct model *m = model_new(NULL);
 	struct ingest_opts io = { .year = 2026 };
 	struct ingest *in = ingest_new(m, &io);
-	struct model_hooks h = { on_event, on_status, on_session, NULL };
+	struct model_hooks h = { on_event, on_status, on_session, NULL, NULL };
 
 	model_set_hooks(m, &h);
 	ingest_buffer(in, kinds, strlen(kinds), true);
@@ -368,6 +368,88 @@ START_TEST(test_hooks)
 }
 END_TEST
 
+/* Lines of text whose tag has one of the pids in keep. */
+static char *only_pids(const char *text, const char *const *keep, size_t n)
+{
+	char *out = malloc(strlen(text) + 1), *o = out;
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+		for (size_t i = 0; i < n; i++)
+			if (memmem(p, len, keep[i], strlen(keep[i])) != NULL) {
+				memcpy(o, p, len);
+				o += len;
+				break;
+			}
+		p += len;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* The session objects of a JSON report (everything but the summary line). */
+static char *sessions_json(const struct model *m)
+{
+	char *out = tu_report(m, NULL, RF_JSON);
+	size_t cut = strcspn(out, "\x01");
+	const char *sum = strstr(out, "{\"type\":\"summary\"");
+
+	if (sum != NULL)
+		cut = (size_t)(sum - out);
+	out[cut] = '\0';
+	return out;
+}
+
+START_TEST(test_keep)
+{
+	char *text = tu_slurp("sample-logs/busy-day.log");
+	const char *pids[] = { "[6200]:", "[8800]:" };
+	char *part, *a, *b;
+	struct model *full, *kept;
+
+	ck_assert_ptr_nonnull(text);
+	full = tu_model(text);
+	/* the day ends at 18:15; with two hours kept only the two sessions never closed stay */
+	model_set_keep(full, 2 * 3600 * LTIME_US_PER_SEC);
+	ck_assert(model_maybe_compact(full, false));
+	ck_assert_uint_eq(model_nsessions(full), 2);
+	ck_assert_uint_eq(model_stats(full)->dropped_sessions, 10);
+	ck_assert_uint_eq(model_generation(full), 1);
+	ck_assert_uint_eq(model_remap_session(full, 0), MODEL_NONE);
+	part = only_pids(text, pids, 2);
+	kept = tu_model(part);
+	a = sessions_json(full);
+	b = sessions_json(kept);
+	ck_assert_str_eq(a, b);
+	ck_assert_uint_eq(model_nevents(full), model_nevents(kept));
+	ck_assert_uint_eq(model_nfiles(full), model_nfiles(kept));
+	ck_assert_uint_eq(strtab_count(model_cstrings(full)), strtab_count(model_cstrings(kept)));
+	/* nothing more to drop */
+	ck_assert(!model_maybe_compact(full, false));
+	/* and it goes on taking lines: a new session, and a line of one that was kept */
+	{
+		struct ingest_opts io = { .year = 2026 };
+		struct ingest *in = ingest_new(full, &io);
+		const char *more =
+			"Nov 24 18:20:00 sftp2 internal-sftp[8800]: remove name \"/data/results.tar.gz\"\n"
+			"Nov 24 18:21:00 sftp1 internal-sftp[9999]: session opened for local user z from [1.2.3.4]\n";
+		ingest_buffer(in, more, strlen(more), true);
+		ingest_free(in);
+	}
+	ck_assert_uint_eq(model_nsessions(full), 3);
+	ck_assert_uint_eq(model_session(full, 1)->ndeletions, 1);
+	ck_assert_int_eq(model_event(full, model_session(full, 1)->last_ev)->dkind, DK_REMOVE);
+	free(a);
+	free(b);
+	free(part);
+	free(text);
+	model_free(full);
+	model_free(kept);
+}
+END_TEST
+
 Suite *suite_model(void);
 Suite *suite_model(void)
 {
@@ -376,7 +458,7 @@ Suite *suite_model(void)
 		{ "example", test_example }, { "pid reuse", test_pid_reuse }, { "missing open", test_missing_open },
 		{ "failures", test_failures }, { "destructive kinds", test_destructive_kinds },
 		{ "timeline", test_timeline_renames }, { "chroot", test_chroot }, { "repeat and noise", test_repeat_and_noise },
-		{ "since", test_since }, { "year", test_year }, { "ambiguous", test_ambiguous }, { "hooks", test_hooks },
+		{ "since", test_since }, { "year", test_year }, { "ambiguous", test_ambiguous }, { "hooks", test_hooks }, { "keep", test_keep },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

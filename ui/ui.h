@@ -26,6 +26,7 @@ struct ui_opts {
 	int64_t idle_timeout;       /* --idle-timeout in µs: a live session silent that long is lost; 0 = 4 h */
 	bool rotated;               /* -R: read each file's rotated predecessors first */
 	bool noise;                 /* start with navigation noise shown */
+	int64_t keep;               /* --keep in µs: retention window (model_set_keep), 0 = everything */
 };
 
 /*
