@@ -75,13 +75,19 @@ static void term_restore(void)
 	}
 }
 
-static void on_winch(int sig)
+static volatile sig_atomic_t got_winch, got_quit;
+
+/* SIGWINCH, and SIGINT/SIGTERM/SIGHUP (leave cleanly, terminal restored): wake the loop. */
+static void on_signal(int sig)
 {
 	int e = errno;
 
-	(void)sig;
+	if (sig == SIGWINCH)
+		got_winch = 1;
+	else
+		got_quit = 1;
 	if (winch_pipe[1] >= 0 && write(winch_pipe[1], "w", 1) < 0) {
-		/* the pipe is full: a resize is already pending */
+		/* the pipe is full: the loop will wake anyway */
 	}
 	errno = e;
 }
@@ -168,10 +174,13 @@ static int term_open(struct ui *u)
 		fcntl(winch_pipe[0], F_SETFD, FD_CLOEXEC);
 		fcntl(winch_pipe[1], F_SETFD, FD_CLOEXEC);
 		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_winch;
+		sa.sa_handler = on_signal;
 		sigemptyset(&sa.sa_mask);
 		sa.sa_flags = SA_RESTART;
 		sigaction(SIGWINCH, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 	}
 	getmaxyx(stdscr, u->rows, u->cols);
 	return 0;
@@ -180,6 +189,9 @@ static int term_open(struct ui *u)
 static void term_close(void)
 {
 	signal(SIGWINCH, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	term_restore();
 	if (term_screen != NULL) {
 		delscreen(term_screen);
@@ -200,10 +212,7 @@ static void term_close(void)
 static void term_resize(struct ui *u)
 {
 	struct winsize ws;
-	char c;
 
-	while (read(winch_pipe[0], &c, 1) > 0)
-		;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resize_term(ws.ws_row, ws.ws_col);
 	getmaxyx(stdscr, u->rows, u->cols);
@@ -1116,8 +1125,18 @@ static int run_loop(struct ui *u)
 		}
 		if (poll(pfd, (nfds_t)(n + nt), timeout) < 0 && errno != EINTR)
 			break;
-		if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN))
+		if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN)) {
+			char c[64];
+
+			while (read(winch_pipe[0], c, sizeof(c)) > 0)
+				;
+		}
+		if (got_quit)
+			break;
+		if (got_winch) {
+			got_winch = 0;
 			term_resize(u);
+		}
 		if (u->tail != NULL)
 			tail_dispatch(u->tail, pfd + n, nt);
 		read_keys(u);
