@@ -801,9 +801,13 @@ static void emit_foreign(const struct clk *c)
 static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
-		"usage: genlog -n LINES [-f traditional|rfc3339] [-s SEED] [-t YYYY-MM-DD] [-o FILE]\n");
+		"usage: genlog -n LINES [-f traditional|rfc3339] [-s SEED] [-t YYYY-MM-DD] [-x STRETCH] [-o FILE]\n"
+		"  -x STRETCH  time between lines times STRETCH (quieter server, longer span)\n");
 	exit(rc);
 }
+
+/* -x: slows the clock, so a given number of lines spans more days */
+static uint64_t stretch = 1;
 
 int main(int argc, char **argv)
 {
@@ -812,9 +816,10 @@ int main(int argc, char **argv)
 	struct clk c = { 2026, 11, 2, 0, 0, 0, 0 };
 	int opt;
 
-	while ((opt = getopt(argc, argv, "n:f:s:t:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:f:s:t:o:x:h")) != -1) {
 		switch (opt) {
 		case 'n': lines = strtoull(optarg, NULL, 10); break;
+		case 'x': stretch = strtoull(optarg, NULL, 10); if (stretch == 0) stretch = 1; break;
 		case 's': seed = strtoull(optarg, NULL, 10); break;
 		case 'o': out = optarg; break;
 		case 'f':
@@ -863,7 +868,7 @@ int main(int argc, char **argv)
 	uint32_t cur = 0;
 	for (uint64_t ln = 0; ln < lines; ln++) {
 		/* ~40 ms between lines on average, bursty */
-		uint64_t dt = pct(70) ? rn(8000) : rn(120000);
+		uint64_t dt = (pct(70) ? rn(8000) : rn(120000)) * stretch;
 		if (clk_add(&c, dt))
 			fmt_time(&c);
 		if (olen > OBUF)
