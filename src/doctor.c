@@ -1173,6 +1173,8 @@ static void check_sshd(struct doc *d)
 		struct strv cand = { 0 };
 
 		if (!block_by_user(b)) {
+			if (b->ckeys.n == 1 && strcasecmp(b->ckeys.v[0], "all") == 0)
+				continue; /* everyone: part of the global settings */
 			emit(d, SEV_INFO, "sshd-match", "Match %s (%s): applies by connection, not by user; not checked",
 			     b->criteria, b->where);
 			continue;
