@@ -49,6 +49,9 @@
 #define IDLE_DEFAULT ((int64_t)4 * 3600 * 1000000)
 #define READ_BATCH (256 * 1024)
 
+/* How long a session of a gone process waits for its "session closed" line. */
+#define LOST_GRACE_US (INT64_C(5) * 1000000)
+
 struct held {
 	uint32_t ev;
 	int64_t due_ms;
@@ -228,6 +231,28 @@ static void boot_time(struct fol *f)
 	fclose(fp);
 }
 
+/* The retention window renumbered sessions: carry the open list over. */
+static void hook_compacted(void *ctx)
+{
+	struct fol *f = ctx;
+	size_t j = 0;
+
+	memset(f->inopen, 0, f->inopencap);
+	for (size_t i = 0; i < f->nopen; i++) {
+		uint32_t sid = model_remap_session(f->m, f->open[i]);
+		if (sid == MODEL_NONE)
+			continue;
+		if (sid >= f->inopencap) {
+			size_t old = f->inopencap;
+			xgrow(&f->inopen, &f->inopencap, (size_t)sid + 1, 1);
+			memset(f->inopen + old, 0, f->inopencap - old);
+		}
+		f->inopen[sid] = 1;
+		f->open[j++] = sid;
+	}
+	f->nopen = j;
+}
+
 static void check_lost(struct fol *f)
 {
 	int64_t now_wall = ltime_local_wall(time(NULL));
@@ -249,7 +274,9 @@ static void check_lost(struct fol *f)
 			time_t st = proc_start(f, s->pid);
 			int64_t began = s->start != 0 ? s->start : s->first;
 
-			lost = st == 0 || (st > 1 && ltime_local_wall(st) > began + 2000000);
+			/* a process that just ended may still have its "session closed" on the way */
+			lost = (st == 0 || (st > 1 && ltime_local_wall(st) > began + 2000000)) &&
+			       now_wall - s->last > LOST_GRACE_US;
 		} else {
 			lost = now_wall - s->last > idle;
 		}
@@ -326,7 +353,8 @@ static bool out_ok(void)
 int follow_run(const struct follow_opts *o)
 {
 	struct fol f = { .o = o, .m = o->m };
-	struct model_hooks hooks = { .event = hook_event, .session = hook_session, .ctx = &f };
+	struct model_hooks hooks = { .event = hook_event, .session = hook_session, .ctx = &f,
+	                             .compacted = hook_compacted };
 	struct tail_callbacks cb = { on_line, on_status, &f };
 	struct tail_opts to = { .force_poll = o->poll };
 	sigset_t oldmask;
