@@ -1153,7 +1153,7 @@ static double ms_since(int64_t t0)
 
 static int bench(struct ui *u, const char *const *files, size_t n)
 {
-	FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+	FILE *out, *in;
 	SCREEN *scr;
 	int64_t t0;
 	double full, upd = 0, draw = 0, tl;
@@ -1163,13 +1163,18 @@ static int bench(struct ui *u, const char *const *files, size_t n)
 
 	if (ingest_files(u->in, files, n) != 0)
 		return 1;
-	if (out == NULL || in == NULL)
-		return 1;
-	scr = newterm("xterm-256color", out, in);
-	if (scr == NULL)
+	out = fopen("/dev/null", "w");
+	/* cppcheck-suppress incompatibleFileOpen ; /dev/null: curses wants an input and an output stream */
+	in = fopen("/dev/null", "r");
+	scr = out != NULL && in != NULL ? newterm("xterm-256color", out, in) : NULL;
+	if (scr == NULL && out != NULL && in != NULL)
 		scr = newterm("vt100", out, in);
 	if (scr == NULL) {
 		fprintf(stderr, "sftptop: bench: no terminal description\n");
+		if (out != NULL)
+			fclose(out);
+		if (in != NULL)
+			fclose(in);
 		return 1;
 	}
 	term_up = true;
