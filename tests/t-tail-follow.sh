@@ -29,12 +29,13 @@ wait_for "$dir/out" 1
 sleep 0.5
 kill -TERM "$pid"; wait "$pid"; rc=$?; pid=
 [ "$rc" = 0 ] || fail "exit status $rc after SIGTERM"
-# the same events as the batch report of the second half
-exp=$( (tail -n +"$((half + 1))" "$src") | "$SFTPTOP" --report=json -f - 2>/dev/null | wc -l)
-got=$(wc -l < "$dir/out")
+# the same events as the batch report of the second half (session objects
+# differ: the follower knows from the history the sessions stdin sees begin)
+exp=$( (tail -n +"$((half + 1))" "$src") | "$SFTPTOP" --report=json -f - 2>/dev/null | grep -c '"type":"event"')
+got=$(grep -c '"type":"event"' "$dir/out")
 grep -q '"type":"event"' "$dir/out" || fail "no event objects"
-echo "follow printed $got lines; stdin follow of the same lines printed $exp"
-[ "$got" = "$exp" ] || fail "followed $got lines, expected $exp"
+echo "follow printed $got events; stdin follow of the same lines printed $exp"
+[ "$got" = "$exp" ] || fail "followed $got events, expected $exp"
 # -R: rotated history, .gz included, is loaded (batch)
 gzip -c "$dir/log.1" > "$dir/log.2.gz"
 n1=$("$SFTPTOP" --report=json "$dir/log" | wc -l)
