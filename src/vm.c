@@ -245,7 +245,27 @@ void vm_sessions_free(struct vm_sessions *v)
 	free(v->pending);
 	free(v->mark);
 	free(v->tmp);
+	free(v->last);
 	memset(v, 0, sizeof(*v));
+}
+
+void vm_sessions_event(struct vm_sessions *v, const struct model *m, uint32_t ev)
+{
+	const struct model_event *e = model_event(m, ev);
+
+	if (e->sess >= v->last_cap) {
+		size_t old = v->last_cap;
+
+		xgrow(&v->last, &v->last_cap, (size_t)e->sess + 1, sizeof(*v->last));
+		memset(v->last + old, 0xff, (v->last_cap - old) * sizeof(*v->last));
+	}
+	if (!(e->bits & (EV_NOISE | EV_INIT)) && e->op != OP_VERSION && e->op != OP_USERS_GROUPS)
+		v->last[e->sess] = ev;
+}
+
+uint32_t vm_sessions_last(const struct vm_sessions *v, uint32_t sess)
+{
+	return sess < v->last_cap ? v->last[sess] : MODEL_NONE;
 }
 
 void vm_sessions_touch(struct vm_sessions *v, uint32_t sess)
@@ -450,7 +470,6 @@ static const char *destr_word(enum destr_kind k);
 void vm_session_row(const struct model *m, uint32_t sess, int64_t now, bool utf8, struct vm_srow *r)
 {
 	const struct model_session *s = model_session(m, sess);
-	struct sbuf b = { 0 };
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->state, sizeof(r->state), "%s", s->state == SS_OPEN ? "live" : model_state_name((enum sess_state)s->state));
@@ -468,22 +487,26 @@ void vm_session_row(const struct model *m, uint32_t sess, int64_t now, bool utf8
 	r->ndels = s->ndeletions;
 	r->nfails = s->nfailures;
 	r->sstate = s->state;
-	if (s->last_ev != MODEL_NONE) {
-		const struct model_event *e = model_event(m, s->last_ev);
+	if (s->last_ev != MODEL_NONE)
+		vm_srow_last(m, s->last_ev, utf8, r);
+}
 
-		sb_str(&b, parse_op_name((enum op)e->op));
-		sb_str(&b, " ");
-		event_what(m, s->last_ev, utf8, &b);
-		if (e->bits & EV_FAILED)
-			sb_str(&b, "  FAILED");
-		else if (e->dkind != DK_NONE)
-		{
-			sb_str(&b, "  ");
-			sb_str(&b, destr_word((enum destr_kind)e->dkind));
-		}
-		snprintf(r->last, sizeof(r->last), "%s", b.p != NULL ? b.p : "");
-		free(b.p);
+void vm_srow_last(const struct model *m, uint32_t ev, bool utf8, struct vm_srow *r)
+{
+	const struct model_event *e = model_event(m, ev);
+	struct sbuf b = { 0 };
+
+	sb_str(&b, parse_op_name((enum op)e->op));
+	sb_str(&b, " ");
+	event_what(m, ev, utf8, &b);
+	if (e->bits & EV_FAILED) {
+		sb_str(&b, "  FAILED");
+	} else if (e->dkind != DK_NONE) {
+		sb_str(&b, "  ");
+		sb_str(&b, destr_word((enum destr_kind)e->dkind));
 	}
+	snprintf(r->last, sizeof(r->last), "%s", b.p);
+	free(b.p);
 }
 
 size_t vm_session_line(const struct model *m, uint32_t sess, int64_t now, bool utf8, char *buf, size_t size)

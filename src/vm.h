@@ -67,12 +67,18 @@ struct vm_sessions {
 	size_t tmp_cap;
 	size_t known;        /* sessions seen so far */
 	const struct model *m;
+	uint32_t *last;      /* per session: last event that is not navigation noise */
+	size_t last_cap;
 };
 
 void vm_sessions_init(struct vm_sessions *v);
 void vm_sessions_free(struct vm_sessions *v);
 /* A session changed (opened, closed, new event): re-place it at the next update. */
 void vm_sessions_touch(struct vm_sessions *v, uint32_t sess);
+/* A new event (model hook): remembers each session's last non-noise event. */
+void vm_sessions_event(struct vm_sessions *v, const struct model *m, uint32_t ev);
+/* That event, or MODEL_NONE when the session has had only noise. */
+uint32_t vm_sessions_last(const struct vm_sessions *v, uint32_t sess);
 /* The filter changed or the model was replaced: rebuild everything. */
 void vm_sessions_invalidate(struct vm_sessions *v);
 void vm_sessions_set_sort(struct vm_sessions *v, enum vm_scol col, bool invert);
@@ -102,6 +108,8 @@ struct vm_srow {
 	uint8_t sstate;      /* enum sess_state */
 };
 void vm_session_row(const struct model *m, uint32_t sess, int64_t now, bool utf8, struct vm_srow *r);
+/* Describe event ev as the row's last action instead of the session's last event. */
+void vm_srow_last(const struct model *m, uint32_t ev, bool utf8, struct vm_srow *r);
 
 /* ---- one session: files touched, or the raw events ---- */
 

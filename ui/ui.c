@@ -319,6 +319,15 @@ static void hook_event(void *ctx, uint32_t ev)
 {
 	struct ui *u = ctx;
 
+	vm_sessions_event(&u->sessions, u->m, ev);
+	vm_sessions_touch(&u->sessions, model_event(u->m, ev)->sess);
+	u->dirty = u->model_changed = true;
+}
+
+static void hook_status(void *ctx, uint32_t ev)
+{
+	struct ui *u = ctx;
+
 	vm_sessions_touch(&u->sessions, model_event(u->m, ev)->sess);
 	u->dirty = u->model_changed = true;
 }
@@ -966,7 +975,7 @@ static void ui_init(struct ui *u, const struct ui_opts *o)
 {
 	struct model_opts mo = { .chroot = o->chroot, .nchroot = o->nchroot };
 	struct ingest_opts io = { .year = o->year };
-	struct model_hooks hooks = { .event = hook_event, .status = hook_event, .session = hook_session, .ctx = u };
+	struct model_hooks hooks = { .event = hook_event, .status = hook_status, .session = hook_session, .ctx = u };
 
 	memset(u, 0, sizeof(*u));
 	u->o = o;

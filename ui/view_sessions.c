@@ -124,7 +124,11 @@ static void sessions_row(struct ui *u, struct view *v, size_t i, int y, bool sel
 	attr_t base = sel ? ui_attr(u, ROLE_CURSOR) : ui_attr(u, ROLE_NORMAL);
 	attr_t st = base, del = base, fail = base;
 
-	vm_session_row(u->m, u->sessions.list.ids[i], u->now, u->utf8, &r);
+	uint32_t sess = u->sessions.list.ids[i], last = vm_sessions_last(&u->sessions, sess);
+
+	vm_session_row(u->m, sess, u->now, u->utf8, &r);
+	if (last != MODEL_NONE)
+		vm_srow_last(u->m, last, u->utf8, &r);
 	if (!sel) {
 		if (r.sstate == SS_OPEN)
 			st = ui_attr(u, ROLE_LIVE);
