@@ -1822,7 +1822,8 @@ static void rs_parse(struct doc *d, const char *path, int depth)
 		snprintf(where, sizeof(where), "%s:%d", shown, sline);
 		if (*p == '$') {
 			char *l = legacy_line(s, e = eol(p)), *arg = l + strcspn(l, " \t");
-			*arg++ = '\0';
+			if (*arg != '\0')
+				*arg++ = '\0';
 			arg = trim(arg);
 			if (strcasecmp(l, "$AddUnixListenSocket") == 0)
 				add_sock(d, arg, where, d->rs_create_path);
