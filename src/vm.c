@@ -103,8 +103,8 @@ void vm_list_scroll(struct vm_list *l, size_t height)
 char *vm_fmt_bytes(char *buf, size_t size, uint64_t n)
 {
 	static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
-	double d = (double)n;
-	int u = -1;
+	double d = (double)n / 1024;
+	int u = 0;
 
 	if (n < 1024) {
 		snprintf(buf, size, "%" PRIu64 " B", n);
@@ -247,6 +247,25 @@ void vm_sessions_free(struct vm_sessions *v)
 	free(v->tmp);
 	free(v->last);
 	memset(v, 0, sizeof(*v));
+}
+
+void vm_sessions_remap(struct vm_sessions *v, const struct model *m)
+{
+	size_t n = model_nsessions(m);
+
+	for (size_t i = 0; i < v->npending; i++)
+		v->mark[v->pending[i]] = 0;
+	v->npending = 0;
+	v->list.cur_id = v->list.cur_id == MODEL_NONE ? MODEL_NONE : model_remap_session(m, v->list.cur_id);
+	v->list.n = 0;
+	v->full = true;
+	/* event ids moved too: find each session's last real event again */
+	if (v->last_cap > 0)
+		memset(v->last, 0xff, v->last_cap * sizeof(*v->last));
+	for (size_t s = 0; s < n; s++)
+		for (uint32_t ev = model_session(m, (uint32_t)s)->first_ev; ev != MODEL_NONE;
+		     ev = model_event(m, ev)->next)
+			vm_sessions_event(v, m, ev);
 }
 
 void vm_sessions_event(struct vm_sessions *v, const struct model *m, uint32_t ev)
@@ -858,6 +877,14 @@ void vm_session_invalidate(struct vm_session *v)
 	v->built_nevents = UINT32_MAX;
 }
 
+bool vm_session_remap(struct vm_session *v, const struct model *m)
+{
+	v->sess = model_remap_session(m, v->sess);
+	v->list.cur_id = MODEL_NONE;
+	vm_session_invalidate(v);
+	return v->sess != MODEL_NONE;
+}
+
 static bool event_shown(const struct model *m, const struct filter *f, uint32_t ev, bool noise)
 {
 	const struct model_event *e = model_event(m, ev);
@@ -971,7 +998,8 @@ bool vm_session_update(struct vm_session *v, const struct model *m, const struct
 		event_brief(m, ev, utf8, &brief);
 		if (brief.p == NULL)
 			continue;
-		if (last[r] != NULL && strcmp(last[r], brief.p) == 0) {
+		/* r < nrows: the row was made above, with last[] grown to hold it */
+		if (last[r] != NULL && strcmp(last[r], brief.p) == 0) {   /* NOLINT(clang-analyzer-core.NullDereference) */
 			repeat[r]++;
 			free(brief.p);
 			continue;
@@ -1054,6 +1082,14 @@ bool vm_timeline_update(struct vm_timeline *v, const struct model *m, const stru
 	return true;
 }
 
+bool vm_timeline_remap(struct vm_timeline *v, const struct model *m)
+{
+	v->file = model_remap_file(m, v->file);
+	v->list.cur_id = MODEL_NONE;
+	v->built_valid = false;
+	return v->file != MODEL_NONE;
+}
+
 /* ---- deletions ---- */
 
 void vm_deletions_init(struct vm_deletions *v)
@@ -1072,6 +1108,14 @@ void vm_deletions_free(struct vm_deletions *v)
 
 void vm_deletions_invalidate(struct vm_deletions *v)
 {
+	v->full = true;
+}
+
+void vm_deletions_remap(struct vm_deletions *v)
+{
+	v->nall = 0;
+	v->scanned = 0;
+	v->list.cur_id = MODEL_NONE;
 	v->full = true;
 }
 

@@ -75,6 +75,11 @@ void vm_sessions_init(struct vm_sessions *v);
 void vm_sessions_free(struct vm_sessions *v);
 /* A session changed (opened, closed, new event): re-place it at the next update. */
 void vm_sessions_touch(struct vm_sessions *v, uint32_t sess);
+/*
+ * The model compacted (model_maybe_compact): ids were renumbered. Carries
+ * the cursor over by model_remap_session() and rebuilds at the next update.
+ */
+void vm_sessions_remap(struct vm_sessions *v, const struct model *m);
 /* A new event (model hook): remembers each session's last non-noise event. */
 void vm_sessions_event(struct vm_sessions *v, const struct model *m, uint32_t ev);
 /* That event, or MODEL_NONE when the session has had only noise. */
@@ -133,6 +138,8 @@ struct vm_session {
 void vm_session_init(struct vm_session *v, uint32_t sess);
 void vm_session_free(struct vm_session *v);
 void vm_session_invalidate(struct vm_session *v);
+/* After a compaction: false when the session was dropped. */
+bool vm_session_remap(struct vm_session *v, const struct model *m);
 /* Rebuild when the session has new events or a toggle changed; true when rebuilt. */
 bool vm_session_update(struct vm_session *v, const struct model *m, const struct filter *f, bool utf8);
 /* File id of a summary row (MODEL_NONE for the session's own messages). */
@@ -149,6 +156,8 @@ struct vm_timeline {
 void vm_timeline_init(struct vm_timeline *v, uint32_t file);
 void vm_timeline_free(struct vm_timeline *v);
 bool vm_timeline_update(struct vm_timeline *v, const struct model *m, const struct filter *f);
+/* After a compaction: false when the file was dropped. */
+bool vm_timeline_remap(struct vm_timeline *v, const struct model *m);
 
 /* ---- every destructive event, newest first ---- */
 
@@ -163,6 +172,8 @@ struct vm_deletions {
 void vm_deletions_init(struct vm_deletions *v);
 void vm_deletions_free(struct vm_deletions *v);
 void vm_deletions_invalidate(struct vm_deletions *v);
+/* After a compaction: forget every event id, scan the model again. */
+void vm_deletions_remap(struct vm_deletions *v);
 bool vm_deletions_update(struct vm_deletions *v, const struct model *m, const struct filter *f);
 
 /* ---- users, for the picker ---- */

@@ -454,6 +454,63 @@ START_TEST(test_list_moves)
 }
 END_TEST
 
+START_TEST(test_remap_after_compaction)
+{
+	struct fx f;
+	struct vm_sessions v;
+	struct vm_session one;
+	struct vm_timeline tl;
+	struct vm_deletions d;
+	uint32_t bob, carol, file;
+
+	fx_open(&f);
+	feed(&f, three);
+	/* much later: alice and carol (closed) leave a one-hour window, bob (open) stays */
+	feed(&f, "Nov 24 14:00:00 h1 internal-sftp[200]: remove name \"/up/c.txt\"\n");
+	vm_sessions_init(&v);
+	vm_sessions_set_sort(&v, VS_USER, false);
+	vm_sessions_update(&v, f.m, NULL);
+	ck_assert_uint_eq(v.list.n, 3);
+	vm_list_set(&v.list, 1);
+	bob = v.list.cur_id;
+	carol = v.list.ids[2];
+	ck_assert_str_eq(user_of(&f, bob), "bob");
+	vm_session_init(&one, carol);
+	vm_session_update(&one, f.m, NULL, true);
+	file = model_event(f.m, model_session(f.m, bob)->first_ev)->file;
+	vm_timeline_init(&tl, file);
+	vm_timeline_update(&tl, f.m, NULL);
+	vm_deletions_init(&d);
+	vm_deletions_update(&d, f.m, NULL);
+	ck_assert_uint_eq(d.list.n, 2);
+
+	model_set_keep(f.m, INT64_C(3600) * 1000000);
+	ck_assert(model_maybe_compact(f.m, true));
+	vm_sessions_remap(&v, f.m);
+	vm_sessions_update(&v, f.m, NULL);
+	ck_assert_uint_eq(v.list.n, 1);
+	ck_assert_str_eq(user_of(&f, v.list.ids[0]), "bob");
+	ck_assert_uint_eq(v.list.cur_id, model_remap_session(f.m, bob));
+	ck_assert_uint_eq(v.list.cur, 0);
+	/* carol's session view closes, bob's file timeline follows the new id */
+	ck_assert(!vm_session_remap(&one, f.m));
+	ck_assert(vm_timeline_remap(&tl, f.m));
+	vm_timeline_update(&tl, f.m, NULL);
+	ck_assert_uint_eq(tl.list.n, 3);
+	vm_deletions_remap(&d);
+	vm_deletions_update(&d, f.m, NULL);
+	ck_assert_uint_eq(d.list.n, 1);
+	ck_assert_str_eq(user_of(&f, model_event(f.m, d.list.ids[0])->sess), "bob");
+	/* the last real event was found again in the new numbering */
+	ck_assert_uint_eq(vm_sessions_last(&v, v.list.ids[0]), model_session(f.m, v.list.ids[0])->last_ev);
+	vm_deletions_free(&d);
+	vm_timeline_free(&tl);
+	vm_session_free(&one);
+	vm_sessions_free(&v);
+	fx_close(&f);
+}
+END_TEST
+
 START_TEST(test_formatters)
 {
 	char b[32];
@@ -500,6 +557,9 @@ Suite *suite_vm(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("users");
 	tcase_add_test(tc, test_users);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("compaction");
+	tcase_add_test(tc, test_remap_after_compaction);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("format");
 	tcase_add_test(tc, test_formatters);

@@ -241,7 +241,7 @@ void ui_push(struct ui *u, struct view *v)
 	if (u->depth == UI_STACK) {
 		/* forget the oldest view above the sessions list */
 		view_free(u->stack[1]);
-		memmove(&u->stack[1], &u->stack[2], (UI_STACK - 2) * sizeof(u->stack[0]));
+		memmove(&u->stack[1], &u->stack[2], (UI_STACK - 2) * sizeof(u->stack[0]));   /* NOLINT(bugprone-sizeof-expression): an array of pointers */
 		u->depth--;
 	}
 	u->stack[u->depth++] = v;
@@ -329,6 +329,35 @@ static void hook_status(void *ctx, uint32_t ev)
 	struct ui *u = ctx;
 
 	vm_sessions_touch(&u->sessions, model_event(u->m, ev)->sess);
+	u->dirty = u->model_changed = true;
+}
+
+static void hook_compacted(void *ctx)
+{
+	struct ui *u = ctx;
+
+	u->compacted = true;
+}
+
+/* After a compaction: every id a view holds is carried over, or its view closes. */
+static void ui_remap(struct ui *u)
+{
+	int j = 1;
+
+	u->compacted = false;
+	vm_sessions_remap(&u->sessions, u->m);
+	for (int i = 1; i < u->depth; i++) {
+		struct view *v = u->stack[i];
+
+		if (v->ops->remap != NULL && !v->ops->remap(u, v)) {
+			view_free(v);
+			continue;
+		}
+		u->stack[j++] = v;
+	}
+	if (j < u->depth)
+		ui_set_status(u, "older sessions left the --keep window; their views were closed");
+	u->depth = j;
 	u->dirty = u->model_changed = true;
 }
 
@@ -975,7 +1004,8 @@ static void ui_init(struct ui *u, const struct ui_opts *o)
 {
 	struct model_opts mo = { .chroot = o->chroot, .nchroot = o->nchroot };
 	struct ingest_opts io = { .year = o->year };
-	struct model_hooks hooks = { .event = hook_event, .status = hook_status, .session = hook_session, .ctx = u };
+	struct model_hooks hooks = { .event = hook_event, .status = hook_status, .session = hook_session,
+				     .ctx = u, .compacted = hook_compacted };
 
 	memset(u, 0, sizeof(*u));
 	u->o = o;
@@ -1002,6 +1032,8 @@ static void ui_init(struct ui *u, const struct ui_opts *o)
 	io.has_since = u->filter.has_since;
 	io.since = u->filter.since;
 	u->m = model_new(&mo);
+	if (o->keep > 0)
+		model_set_keep(u->m, o->keep);
 	u->in = ingest_new(u->m, &io);
 	model_set_hooks(u->m, &hooks);
 	vm_sessions_init(&u->sessions);
@@ -1082,6 +1114,11 @@ static int run_loop(struct ui *u)
 		}
 		if (u->rp != NULL)
 			rt = replay_step(u, u->rp);
+		/* the --keep window: only here, where no view is between an id and its use */
+		if (u->o->keep > 0)
+			model_maybe_compact(u->m, false);
+		if (u->compacted)
+			ui_remap(u);
 
 		/* the clock */
 		now_us = mono_us();
@@ -1132,7 +1169,7 @@ static int run_loop(struct ui *u)
 			if (left >= 0 && left < timeout)
 				timeout = (int)left + 1;
 		}
-		if (poll(pfd, (nfds_t)(n + nt), timeout) < 0 && errno != EINTR)
+		if (poll(pfd, (nfds_t)n + (nfds_t)nt, timeout) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN)) {
 			char c[64];

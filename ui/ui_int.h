@@ -73,6 +73,9 @@ struct view_ops {
 	void (*resize)(struct ui *u, struct view *v, int h, int w);
 	/* The filter changed: rebuild the rows at the next update. */
 	void (*invalidate)(struct view *v);
+	/* The model compacted (--keep) and renumbered its ids: carry them over;
+	 * false when what the view shows was dropped (the view closes). */
+	bool (*remap)(struct ui *u, struct view *v);
 	/* The rows, for moving, search and the mouse. */
 	struct vm_list *(*list)(struct view *v);
 	/* Plain (safe) text of a row, for search. */
@@ -111,6 +114,7 @@ struct ui {
 	bool utf8, color, mouse;
 	bool dirty, clear, quit;
 	bool model_changed;          /* since the header last counted live sessions */
+	bool compacted;              /* the model renumbered its ids (--keep) */
 	size_t nlive;
 	bool paused;
 	bool loading;                /* history not yet read */

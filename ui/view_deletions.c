@@ -110,6 +110,15 @@ static void del_invalidate(struct view *v)
 	vm_deletions_invalidate(&s->d);
 }
 
+static bool del_remap(struct ui *u, struct view *v)
+{
+	struct st *s = v->st;
+
+	(void)u;
+	vm_deletions_remap(&s->d);
+	return true;
+}
+
 static const struct view_ops del_ops = {
 	.name = "deletions",
 	.kind = K_DELETIONS,
@@ -122,6 +131,7 @@ static const struct view_ops del_ops = {
 	.row_bad = del_row_bad,
 	.write = del_write,
 	.invalidate = del_invalidate,
+	.remap = del_remap,
 	.free = del_free,
 };
 

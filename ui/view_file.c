@@ -170,6 +170,13 @@ static void file_invalidate(struct view *v)
 	s->tl.built_valid = false;
 }
 
+static bool file_remap(struct ui *u, struct view *v)
+{
+	struct st *s = v->st;
+
+	return vm_timeline_remap(&s->tl, u->m);
+}
+
 static const struct view_ops file_ops = {
 	.name = "file",
 	.kind = K_FILE,
@@ -182,6 +189,7 @@ static const struct view_ops file_ops = {
 	.row_bad = file_row_bad,
 	.write = file_write,
 	.invalidate = file_invalidate,
+	.remap = file_remap,
 	.free = file_free,
 };
 

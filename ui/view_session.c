@@ -157,6 +157,13 @@ static void sess_invalidate(struct view *v)
 	vm_session_invalidate(&s->vs);
 }
 
+static bool sess_remap(struct ui *u, struct view *v)
+{
+	struct st *s = v->st;
+
+	return vm_session_remap(&s->vs, u->m);
+}
+
 static const struct view_ops sess_ops = {
 	.name = "session",
 	.kind = K_SESSION,
@@ -169,6 +176,7 @@ static const struct view_ops sess_ops = {
 	.row_bad = sess_row_bad,
 	.write = sess_write,
 	.invalidate = sess_invalidate,
+	.remap = sess_remap,
 	.free = sess_free,
 };
 

@@ -129,6 +129,14 @@ static void users_free(struct view *v)
 	free(s);
 }
 
+static bool users_remap(struct ui *u, struct view *v)
+{
+	struct st *s = v->st;
+
+	vm_users_build(&s->us, u->m);
+	return true;
+}
+
 static const struct view_ops users_ops = {
 	.name = "users",
 	.kind = K_USERS,
@@ -138,6 +146,7 @@ static const struct view_ops users_ops = {
 	.list = users_list,
 	.row_text = users_row_text,
 	.write = users_write,
+	.remap = users_remap,
 	.free = users_free,
 };
 
