@@ -43,6 +43,7 @@ static void help_draw(struct ui *u, struct view *v, int y, int h, int w)
 
 	/* two columns when one would scroll and the terminal is wide enough */
 	if ((int)s->rows.n > per && w >= 100 && (int)s->rows.n <= 2 * per) {
+		per = ((int)s->rows.n + 1) / 2;
 		v->body_y = y + 1;
 		v->body_h = per;
 		s->rows.top = 0;
