@@ -986,7 +986,7 @@ static void read_keys(struct ui *u)
 			continue;
 		}
 		if (fn && c == KEY_MOUSE) {
-			if (u->prompt == P_NONE)
+			if (u->prompt == P_NONE && u->mouse)
 				mouse_event(u);
 			continue;
 		}
