@@ -179,6 +179,10 @@ static void on_status(void *ctx, enum tail_status st, const char *path, const ch
 	(void)path;
 	if (st != TS_WAITING && st != TS_DELETED && st != TS_POLLING && st != TS_ERROR && st != TS_OVERFLOW)
 		return;         /* routine: opened, rotated, caught up... */
+	/* once running, the name is missing for a moment at every rotation (rename, then
+	 * create): say so only at start-up; a deletion is reported as TS_DELETED */
+	if (st == TS_WAITING && f->printing)
+		return;
 	if (f->o->diag != NULL)
 		fprintf(f->o->diag, "sftptop: %s\n", msg);
 }
@@ -211,6 +215,7 @@ static time_t proc_start(struct fol *f, uint32_t pid)
 	if (p == NULL || f->clk_tck <= 0 || f->btime == 0)
 		return 1;
 	/* after ")": state is field 3, starttime field 22 */
+	/* NOLINTNEXTLINE(cert-err34-c): the kernel's own numbers, in range */
 	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
 		   &start) != 1)
 		return 1;
@@ -226,7 +231,7 @@ static void boot_time(struct fol *f)
 	if (fp == NULL)
 		return;
 	while (fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "btime %ld", &f->btime) == 1)
+		if (sscanf(line, "btime %ld", &f->btime) == 1)   /* NOLINT(cert-err34-c): the kernel's own number */
 			break;
 	fclose(fp);
 }

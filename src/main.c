@@ -220,7 +220,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_YEAR: {
 			char *end;
-			long y = strtol(optarg, &end, 10);
+			long y = strtol(optarg, &end, 10);   /* NOLINT(clang-analyzer-core.NonNullParamChecker): getopt sets optarg for a required argument */
 			if (*end != '\0' || y < 1970 || y > 9999)
 				bad_usage("bad year:", optarg);
 			io.year = (int)y;
@@ -239,7 +239,7 @@ int main(int argc, char **argv)
 		case 'M': no_mouse = true; break;
 		case 'd': {
 			char *end;
-			delay = strtod(optarg, &end);
+			delay = strtod(optarg, &end);   /* NOLINT(clang-analyzer-core.NonNullParamChecker): as above */
 			if (*end != '\0' || !(delay >= 0.1 && delay <= 3600))
 				bad_usage("bad delay (seconds, 0.1 to 3600):", optarg);
 			break;

@@ -712,7 +712,7 @@ static struct src *src_add(struct tail *t, const char *name)
 	rd_init(&s->cur);
 	s->name = xstrdup(name);
 	if (t->nsrc == t->srccap)
-		xgrow(&t->src, &t->srccap, t->nsrc + 1, sizeof(*t->src));
+		xgrow(&t->src, &t->srccap, t->nsrc + 1, sizeof(*t->src));   /* NOLINT(bugprone-sizeof-expression): an array of pointers */
 	t->src[t->nsrc++] = s;
 	t->caught_up = false;
 	return s;

@@ -68,12 +68,13 @@ static void unpct(struct buf *out, const char *s, size_t len)
 			i += 2;
 		} else if (s[i + 1] == '{') {
 			const char *end = memchr(s + i, '}', len - i);
-			const char *star = NULL;
+			const char *star;
 			ck_assert_msg(end != NULL, "unterminated %%{ in corpus");
+			star = end;
 			for (const char *q = s + i + 2; q < end; q++)
 				if (*q == '*')
 					star = q;
-			ck_assert_msg(star != NULL, "%%{TEXT*N} without *");
+			ck_assert_msg(star != end, "%%{TEXT*N} without *");
 			long n = strtol(star + 1, NULL, 10);
 			for (long k = 0; k < n; k++)
 				put(out, s + i + 2, (size_t)(star - (s + i + 2)));

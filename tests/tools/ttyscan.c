@@ -83,10 +83,14 @@ int main(int argc, char **argv)
 	}
 	do {
 		if (len + 65536 > cap) {
+			unsigned char *grown;
 			cap = (len + 65536) * 2;
-			s = realloc(s, cap);
-			if (s == NULL)
+			grown = realloc(s, cap);
+			if (grown == NULL) {
+				free(s);
 				return 2;
+			}
+			s = grown;
 		}
 		n = fread(s + len, 1, 65536, f);
 		len += n;
