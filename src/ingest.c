@@ -381,7 +381,9 @@ static void fill(struct pipe_state *ps, struct pbatch *b)
 			break;
 		}
 		struct prec *pr = &b->rec[b->n++];
-		size_t need = (len > INGEST_MAX_LINE ? UNPARSED_KEEP : 2 * len) + 64;
+		/* the raw line, then its decoded strings: an error line's text and path together can
+		 * take twice the body, host and program once more */
+		size_t need = (len > INGEST_MAX_LINE ? UNPARSED_KEEP : 4 * len) + 64;
 		if (b->used + need > b->cap) {
 			b->cap = (b->used + need) * 2;
 			b->arena = xrealloc(b->arena, b->cap);
@@ -395,6 +397,8 @@ static void fill(struct pipe_state *ps, struct pbatch *b)
 			continue;
 		}
 		parse_line(ps->p, line, len, &pr->r);
+		pr->raw = 0;
+		pr->rawlen = 0;
 		if (pr->r.cls == PC_UNPARSED || pr->r.cls == PC_SFTP) {
 			/* unparsed lines are kept whole; a date the model rejects makes them unparsed later too */
 			pr->raw = b->used;

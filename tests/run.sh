@@ -39,7 +39,9 @@ run_scripts "$B/sftptop"
 if [ "${SFTPTOP_QUICK:-0}" != 1 ]; then
 	step "unit tests under valgrind"
 	if command -v valgrind >/dev/null 2>&1; then
-		if CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		# valgrind cannot see into PCRE2's JIT code (false "uninitialised" reports):
+		# the interpreter runs here, the JIT in the sanitizer pass
+		if SFTPTOP_NO_JIT=1 CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 			"$B/check_sftptop" > "$B/valgrind.out" 2>&1; then
 			passes=$((passes + 1)); echo "PASS: valgrind"
 		else

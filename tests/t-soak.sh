@@ -11,7 +11,11 @@ GENLOG=$B/tools/genlog
 [ -x "$GENLOG" ] || GENLOG=build/tools/genlog
 [ -x "$GENLOG" ] || { echo "SKIP: genlog not built (make)"; exit 77; }
 LINES=1500000
-[ "${SFTPTOP_SAN:-0}" = 1 ] && LINES=300000
+if [ "${SFTPTOP_SAN:-0}" = 1 ]; then
+	# ASan keeps freed memory in quarantine: resident size says nothing there
+	echo "SKIP: memory is not measurable under ASan (run in the normal pass)"
+	exit 77
+fi
 tmp=$(mktemp -d /tmp/sftptop-soak.XXXXXX)
 pid=
 cleanup() {
