@@ -342,6 +342,7 @@ static int signal_fd(sigset_t *old)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);    /* read and shrugged off: a log reader does not die of a hangup */
 	sigprocmask(SIG_BLOCK, &set, old);
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
@@ -421,8 +422,15 @@ int follow_run(const struct follow_opts *o)
 		}
 		if (poll(pfd, (nfds_t)nfd, timeout) < 0 && errno != EINTR)
 			break;
-		if (sfd >= 0 && (pfd[nfd - 1].revents & POLLIN))
-			break;
+		if (sfd >= 0 && (pfd[nfd - 1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			bool quit = false;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				if (si.ssi_signo != SIGHUP)
+					quit = true;
+			if (quit)
+				break;
+		}
 		tail_dispatch(t, pfd, n);
 		ingest_set_reference(o->in, ltime_local_wall(time(NULL)));
 		tail_read_some(t, READ_BATCH);

@@ -440,6 +440,19 @@ static void ns_check(struct tail *t, struct src *s)
 	struct stat st;
 	bool replaced = dirs_update(t, s);
 
+	if (stat(s->path, &st) < 0 && errno != ENOENT && errno != ENOTDIR && s->cur.fd >= 0) {
+		/*
+		 * The name cannot be checked (its directory unreadable for a
+		 * while, say), but that is no sign the file went: go on reading
+		 * it through the open descriptor, and look at the name again later.
+		 */
+		if (!s->told_waiting) {
+			s->told_waiting = true;
+			status(t, TS_ERROR, s->path, "cannot check %s (%s); still reading the open file", s->name,
+			       strerror(errno));
+		}
+		return;
+	}
 	if (stat(s->path, &st) < 0 || S_ISDIR(st.st_mode)) {
 		if (s->cur.fd >= 0) {
 			struct stat ost;
@@ -459,9 +472,25 @@ static void ns_check(struct tail *t, struct src *s)
 		return;
 	}
 	if (s->cur.fd >= 0 && st.st_dev == s->cur.dev && st.st_ino == s->cur.ino) {
+		s->told_waiting = false;
 		if (replaced)
 			status(t, TS_REPLACED, s->path, "%s: its directory changed; same file", s->name);
 		return;
+	}
+	/* The name is back on a file we still hold (it was out of reach, not gone): resume it where we were. */
+	if (s->cur.fd < 0) {
+		for (size_t i = 0; i < s->nold; i++) {
+			if (s->old[i].fd < 0 || s->old[i].dev != st.st_dev || s->old[i].ino != st.st_ino)
+				continue;
+			s->cur = s->old[i];
+			s->cur.close_write = false;
+			memmove(&s->old[i], &s->old[i + 1], (s->nold - i - 1) * sizeof(*s->old));
+			s->nold--;
+			s->waiting = false;
+			s->told_waiting = false;
+			status(t, TS_OPENED, s->path, "%s is back; reading on", s->name);
+			return;
+		}
 	}
 	/* A new file under the name. */
 	bool had = s->cur.fd >= 0, first = !had && !s->waiting && s->nold == 0 && !s->caught_up;
