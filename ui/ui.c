@@ -188,11 +188,12 @@ static int term_open(struct ui *u)
 
 static void term_close(void)
 {
+	/* the terminal first: a second SIGTERM/SIGHUP of a storm may kill us the moment the handlers go */
+	term_restore();
 	signal(SIGWINCH, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	term_restore();
 	if (term_screen != NULL) {
 		delscreen(term_screen);
 		term_screen = NULL;

@@ -5,9 +5,10 @@
  *   ttyscan text FILE [FORBIDDEN...]   only SGR colours (ESC [ digits ; m),
  *                                      CR, LF; nothing else below 0x20, no DEL
  *   ttyscan ui FILE [FORBIDDEN...]     what curses sends: any CSI, the short
- *                                      ESC ( ) = > 7 8 M c forms, CR LF BS TAB BEL
+ *                                      ESC ( ) = > 7 8 M c forms, CR LF BS TAB BEL,
+ *                                      and OSC 104 BEL exactly (terminfo oc)
  *
- * Both modes: no OSC, DCS, APC, PM or SOS (ESC ] P _ ^ X), the output is valid
+ * Both modes: no other OSC, no DCS, APC, PM or SOS (ESC ] P _ ^ X), the output is valid
  * UTF-8 with no C1 control (raw or encoded), no bidi control (U+202A-U+202E,
  * U+2066-U+2069, U+200E, U+200F, U+061C) and no zero-width character
  * (U+200B-U+200D, U+2060, U+FEFF). FORBIDDEN strings (C escapes \e \xHH) must
@@ -124,6 +125,12 @@ int main(int argc, char **argv)
 						report(s, len, i, "CSI that is not a colour");
 				}
 				i = j + 1;
+				continue;
+			}
+			/* curses' own "orig_colors" (terminfo oc, xterm: OSC 104), sent on resuming after
+			 * SIGTSTP: exactly that and nothing else; it only resets the palette */
+			if (ui && i + 6 <= len && memcmp(s + i, "\033]104\a", 6) == 0) {
+				i += 6;
 				continue;
 			}
 			if (d == ']' || d == 'P' || d == '_' || d == '^' || d == 'X') {
