@@ -27,6 +27,13 @@
 #define BODY_CAP 500
 /* Longest body we try to match; rsyslog's repeat wrapper can add ~40 bytes. */
 #define BODY_MAX 8192
+/*
+ * Most events one "message repeated N times" line may stand for. The model
+ * stores each of the N, so an unbounded N lets one forged 90-byte line
+ * (any local user can log with the tag internal-sftp) take gigabytes; a
+ * larger N is counted unparsed rather than believed.
+ */
+#define REPEAT_MAX 1000
 
 enum kind {
 	K_PATH,      /* one name */
@@ -883,7 +890,8 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 		size_t k = 17;
 		while (k < blen && bd[k] >= '0' && bd[k] <= '9' && n < 100000000)
 			n = n * 10 + (uint64_t)(bd[k++] - '0');
-		if (k == 17 || n == 0 || blen - k < 11 || memcmp(bd + k, " times: [", 9) != 0 || bd[blen - 1] != ']')
+		if (k == 17 || n == 0 || n > REPEAT_MAX || blen - k < 11 || memcmp(bd + k, " times: [", 9) != 0 ||
+		    bd[blen - 1] != ']')
 			return;
 		r->repeat = (uint32_t)n;
 		bd += k + 9;
