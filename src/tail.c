@@ -221,7 +221,8 @@ static void note_head(struct rd *r, const char *p, size_t n, off_t at)
  * Read r from its offset until EOF or *budget runs out. Returns 1 at EOF,
  * 0 when the budget stopped it, -1 on a read error.
  */
-static int read_file(struct tail *t, struct rd *r, size_t *budget)
+/* Returns 0 when the budget ran out, 1 at the end, -1 on error; with one, 2 after one full block. */
+static int read_file_n(struct tail *t, struct rd *r, size_t *budget, bool one)
 {
 	for (;;) {
 		size_t want = TAIL_BLOCK;
@@ -247,7 +248,14 @@ static int read_file(struct tail *t, struct rd *r, size_t *budget)
 		split(t, r, t->buf, (size_t)n);
 		if ((size_t)n < want)
 			return 1;       /* short read on a regular file: that was the end */
+		if (one)
+			return 2;
 	}
+}
+
+static int read_file(struct tail *t, struct rd *r, size_t *budget)
+{
+	return read_file_n(t, r, budget, false);
 }
 
 static const char *fs_remote_name(long type)
@@ -565,15 +573,15 @@ static bool recover_copy(struct src *s)
 	return found;
 }
 
-/* After an event: did the file shrink or get rewritten under us? */
-static void trunc_check(struct tail *t, struct src *s)
+/* After an event: did the file shrink or get rewritten under us? True when it did. */
+static bool trunc_check(struct tail *t, struct src *s)
 {
 	struct rd *r = &s->cur;
 	struct stat st;
 	bool trunc = false;
 
 	if (r->fd < 0 || r->off == 0 || fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
+		return false;
 	if (st.st_size < r->off) {
 		trunc = true;
 	} else if (r->headlen > 0) {
@@ -583,7 +591,7 @@ static void trunc_check(struct tail *t, struct src *s)
 		trunc = n >= 0 && ((size_t)n < r->headlen || memcmp(h, r->head, r->headlen) != 0);
 	}
 	if (!trunc)
-		return;
+		return false;
 	bool copy = recover_copy(s);
 
 	r->off = 0;
@@ -591,6 +599,7 @@ static void trunc_check(struct tail *t, struct src *s)
 	t->st.truncations++;
 	status(t, TS_TRUNCATED, s->path, "%s was truncated; reading it again from the start%s", s->name,
 	       copy ? " (the unread rest from its copy)" : "");
+	return true;
 }
 
 static void check_caught_up(struct tail *t)
@@ -677,8 +686,36 @@ static void do_source(struct tail *t, struct src *s, size_t *budget)
 		}
 	}
 	if (s->cur.fd >= 0) {
-		int rc = read_file(t, &s->cur, budget);
+		/*
+		 * Reading the olds can take a while (and several calls): a
+		 * copytruncate meanwhile, refilled past our offset, would hand us
+		 * lines from the middle of the new content. Look right before reading.
+		 */
+		int rc;
+		struct stat cst;
 
+		/*
+		 * The new file has grown: its writer has moved on, so the olds
+		 * hold all they ever will. Lines it wrote to them after we last
+		 * saw their end come before the new file's: drain them again now.
+		 */
+		if (s->nold > 0 && fstat(s->cur.fd, &cst) == 0 && cst.st_size > s->cur.off) {
+			for (size_t i = 0; i < s->nold; i++) {
+				rc = read_file(t, &s->old[i], budget);
+				if (rc == 0) {
+					s->work |= W_MORE;
+					return;
+				}
+			}
+		}
+		do {
+			/* a copy it left to read is an old file: read it first, on the next pass */
+			if (trunc_check(t, s)) {
+				s->work |= W_MORE;
+				return;
+			}
+			rc = read_file_n(t, &s->cur, budget, true);
+		} while (rc == 2);
 		if (rc == 0) {
 			s->work |= W_MORE;
 			return;
