@@ -568,6 +568,26 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 	return true;
 }
 
+/* Is every byte of s in 0x20..0x7e? Eight at a time: this runs on every body. */
+static bool printable_ascii(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w, del;
+		memcpy(&w, s + i, 8);
+		del = w ^ (0x7f * ones);
+		/* a byte >= 0x80, a byte < 0x20, a byte == 0x7f */
+		if ((w & highs) || ((w - 0x20 * ones) & ~w & highs) || ((del - ones) & ~del & highs))
+			return false;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return true;
+}
+
 /* 1..12 for an English month abbreviation at s, else 0. */
 static int month(const char *s)
 {
@@ -926,9 +946,8 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 	 * a raw control or 8-bit byte in the body means another program wrote
 	 * the line, or it was damaged; a bare CR may even hide a second line.
 	 */
-	for (size_t k = 0; k < blen; k++)
-		if ((unsigned char)bd[k] < 0x20 || (unsigned char)bd[k] > 0x7e)
-			return;
+	if (!printable_ascii(bd, blen))
+		return;
 	r->truncated = blen >= BODY_CAP;
 	if (body(p, bd, blen, r))
 		r->cls = PC_SFTP;

@@ -307,6 +307,30 @@ START_TEST(test_long_and_binary)
 }
 END_TEST
 
+/* Every byte value at every position of a word: a raw control or 8-bit byte makes the line unparsed. */
+START_TEST(test_raw_bytes)
+{
+	struct parser *p = parse_new();
+	struct parse_result r;
+	char line[128];
+	const char *head = T "stat name \"/abcdefghijklmnop";
+	size_t hl = strlen(head);
+
+	for (int pos = 0; pos < 16; pos++) {
+		for (int c = 0; c < 256; c++) {
+			memcpy(line, head, hl);
+			line[hl + 2 + 0] = '\0';
+			line[hl - 16 + pos] = (char)c;
+			line[hl] = '"';
+			bool printable = c >= 0x20 && c <= 0x7e;
+			parse_line(p, line, hl + 1, &r);
+			ck_assert_msg((r.cls == PC_SFTP) == printable, "byte 0x%02x at %d: class %d", c, pos, r.cls);
+		}
+	}
+	parse_free(p);
+}
+END_TEST
+
 Suite *suite_parse(void);
 Suite *suite_parse(void)
 {
@@ -318,6 +342,7 @@ Suite *suite_parse(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_unvis);
 	tcase_add_test(tc, test_long_and_binary);
+	tcase_add_test(tc, test_raw_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }
