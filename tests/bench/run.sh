@@ -117,13 +117,20 @@ for f in $FILES; do
 	echo "bench: $label" >&2
 
 	ref=0
+	# one core: one thread (a parser thread pinned to the same core only adds switching)
 	if [ -n "$QUIET" ]; then
-		measure sftptop "$BIN" "$QUIET" "$log"
+		measure sftptop env SFTPTOP_THREADS=1 "$BIN" "$QUIET" "$log"
 		row "$label" "$n" "$bytes" "sftptop $QUIET" 0
 		ref=$M_WALL
 		rss_quiet=$M_RSS
+		# the default: a parser thread beside the model, on both cores
+		pin=$PIN
+		PIN=
+		measure sftptop "$BIN" "$QUIET" "$log"
+		row "$label" "$n" "$bytes" "sftptop $QUIET (2 threads, 2 cores)" 0
+		PIN=$pin
 	fi
-	measure sftptop "$BIN" --report=json --deletions "$log"
+	measure sftptop env SFTPTOP_THREADS=1 "$BIN" --report=json --deletions "$log"
 	row "$label" "$n" "$bytes" "sftptop --report=json --deletions" 0
 	[ "$ref" = 0 ] && ref=$M_WALL
 	[ -n "$QUIET" ] || rss_quiet=$M_RSS
