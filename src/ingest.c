@@ -227,6 +227,19 @@ static int src_open(struct src *s, const char *path)
 			complain(path, err);
 			return -1;
 		}
+		if (S_ISFIFO(st.st_mode)) {
+			/*
+			 * Opened without blocking, a FIFO reads as empty until a
+			 * writer comes: open it again, blocking, so it waits for one.
+			 */
+			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+			close(s->fd);
+			if (fd < 0) {
+				complain(path, errno);
+				return -1;
+			}
+			s->fd = fd;
+		}
 		/* blocking reads from here on */
 		fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) & ~O_NONBLOCK);
 		s->ref = ltime_local_wall(st.st_mtime);
