@@ -176,6 +176,7 @@ struct src {
 	char *buf;
 	size_t start, end, cap;
 	bool eof;
+	bool skip;              /* dropping the rest of an over-long line, up to its newline */
 	int64_t ref;
 	int64_t last_time;
 };
@@ -279,9 +280,20 @@ static int src_fill(struct src *s)
 		s->start = 0;
 	}
 	if (s->end == s->cap) {
-		/* a line longer than the buffer: grow (lines over INGEST_MAX_LINE end up unparsed) */
-		xgrow(&s->buf, &s->cap, s->cap * 2, 1);
-		s->buf = xrealloc(s->buf, s->cap + 1);
+		/*
+		 * The buffer holds one incomplete line (callers take the complete
+		 * ones first), so it is longer than INGEST_MAX_LINE and will be
+		 * counted unparsed: keep just enough of it to say so, and drop the
+		 * rest as it is read, so a file without newlines takes no more
+		 * memory than the buffer.
+		 */
+		if (s->cap > INGEST_MAX_LINE + 1) {
+			s->end = INGEST_MAX_LINE + 1;
+			s->skip = true;
+		} else {
+			xgrow(&s->buf, &s->cap, s->cap * 2, 1);
+			s->buf = xrealloc(s->buf, s->cap + 1);
+		}
 	}
 	do {
 		if (s->gz != NULL) {
@@ -302,6 +314,17 @@ static int src_fill(struct src *s)
 	}
 	if (n == 0)
 		s->eof = true;
+	if (s->skip && n > 0) {
+		char *from = s->buf + s->end;
+		char *nl = memchr(from, '\n', (size_t)n);
+		if (nl == NULL) {
+			n = 0;
+		} else {
+			n -= nl - from;
+			memmove(from, nl, (size_t)n);
+			s->skip = false;
+		}
+	}
 	s->end += (size_t)n;
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "esc.h"
 #include "ingest.h"
@@ -472,6 +473,47 @@ START_TEST(test_huge_line)
 }
 END_TEST
 
+/* Lines of megabytes in a file read by ingest_files (plain and threaded readers): counted, memory bounded. */
+START_TEST(test_huge_lines_in_file)
+{
+	static const char head[] = "Nov 24 11:02:31 h internal-sftp[9]: session opened for local user big from [192.0.2.9]\n";
+	static const char mid[] = "Nov 24 11:02:32 h internal-sftp[9]: remove name \"/up/after-the-long-line\"\n";
+	char path[] = "/tmp/sftptop-hostile-XXXXXX";
+	size_t sizes[] = { 3u << 20, 6u << 20 };   /* below and above the threaded reader's 4 MiB */
+
+	for (size_t k = 0; k < 2; k++) {
+		int fd = mkstemp(path);
+		FILE *f;
+		struct model *m = model_new(NULL);
+		struct ingest *in = ingest_new(m, NULL);
+		const char *files[] = { path };
+		char *big = malloc(sizes[k]);
+
+		ck_assert_int_ge(fd, 0);
+		ck_assert_ptr_nonnull(big);
+		memset(big, 'x', sizes[k]);
+		f = fdopen(fd, "w");
+		fputs(head, f);
+		fwrite(big, 1, sizes[k], f);
+		fputc('\n', f);
+		fputs(mid, f);
+		fwrite(big, 1, 300000, f);   /* and a last one without its newline */
+		fclose(f);
+		ingest_set_reference(in, reference());
+		ck_assert_int_eq(ingest_files(in, files, 1), 0);
+		ck_assert_uint_eq(model_stats(m)->lines, 4);
+		ck_assert_uint_eq(model_stats(m)->unparsed_lines, 2);
+		ck_assert_uint_eq(model_nevents(m), 1);
+		ck_assert_uint_eq(model_nsessions(m), 1);
+		unlink(path);
+		strcpy(path, "/tmp/sftptop-hostile-XXXXXX");
+		free(big);
+		ingest_free(in);
+		model_free(m);
+	}
+}
+END_TEST
+
 /* ---- output: nothing from the log reaches a terminal, a JSON reader or a CSV reader raw ---- */
 
 /*
@@ -682,6 +724,7 @@ Suite *suite_hostile(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_huge_line);
+	tcase_add_test(tc, test_huge_lines_in_file);
 	tcase_add_test(tc, test_reports_inert);
 	tcase_add_test(tc, test_esc_4byte_ascii);
 	tcase_add_test(tc, test_esc_all_bytes);
