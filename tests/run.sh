@@ -47,6 +47,18 @@ if [ "${SFTPTOP_QUICK:-0}" != 1 ]; then
 		else
 			fails=$((fails + 1)); echo "FAIL: valgrind:"; tail -n 40 "$B/valgrind.out" | sed 's/^/    /'
 		fi
+		# and the program itself: every report format, and the follower on stdin
+		vg_ok=1
+		for args in "--report=json sample-logs/busy-day.log sample-logs/real-all.log" \
+			"--report=text --noise sample-logs/busy-day.log" "--report=csv sample-logs/busy-day-rfc3339.log" \
+			"--report=json --deletions -R sample-logs/real-traditional.log" "--report=json -f -"; do
+			if ! SFTPTOP_NO_JIT=1 valgrind -q --error-exitcode=99 --leak-check=full \
+				--errors-for-leak-kinds=definite,indirect "$B/sftptop" $args < sample-logs/busy-day.log \
+				> /dev/null 2> "$B/valgrind-bin.out"; then
+				vg_ok=0; echo "FAIL: valgrind sftptop $args:"; tail -n 30 "$B/valgrind-bin.out" | sed 's/^/    /'
+			fi
+		done
+		if [ $vg_ok = 1 ]; then passes=$((passes + 1)); echo "PASS: valgrind sftptop (reports, follower)"; else fails=$((fails + 1)); fi
 	else
 		fails=$((fails + 1)); echo "FAIL: valgrind not installed (apt-get install valgrind)"
 	fi
