@@ -358,7 +358,7 @@ static bool src_line(struct src *s, const char **line, size_t *len, int *err)
 
 /* ---- two-thread loading ---- */
 
-#define PBATCH 1024          /* lines per batch */
+#define PBATCH 4096          /* lines per batch */
 #define UNPARSED_KEEP 4096   /* bytes of an unparsed line kept for inspection */
 
 struct prec {
@@ -384,6 +384,14 @@ struct pipe_state {
 	struct parser *p;
 	bool quit;
 };
+
+/* Could resolve() reject this date (Feb 29, a day past the month's end, a year out of range)? */
+static bool date_doubtful(const struct parse_time *t)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	return t->mday > mdays[t->mon - 1] || (t->year != 0 && (t->year < 1970 || t->year > 2105));
+}
 
 /* Copy a string of r into the arena; keep its offset in the pointer until the batch is sealed. */
 static void stash(struct pbatch *b, struct parse_str *ps)
@@ -421,7 +429,7 @@ static void fill(struct pipe_state *ps, struct pbatch *b)
 		 * take twice the body, host and program once more */
 		size_t need = (len > INGEST_MAX_LINE ? UNPARSED_KEEP : 4 * len) + 64;
 		if (b->used + need > b->cap) {
-			b->cap = (b->used + need) * 2;
+			b->cap = (b->used + need) * 3 / 2;
 			b->arena = xrealloc(b->arena, b->cap);
 		}
 		pr->toolong = len > INGEST_MAX_LINE;
@@ -435,8 +443,8 @@ static void fill(struct pipe_state *ps, struct pbatch *b)
 		parse_line(ps->p, line, len, &pr->r);
 		pr->raw = 0;
 		pr->rawlen = 0;
-		if (pr->r.cls == PC_UNPARSED || pr->r.cls == PC_SFTP) {
-			/* unparsed lines are kept whole; a date the model rejects makes them unparsed later too */
+		if (pr->r.cls == PC_UNPARSED || (pr->r.cls == PC_SFTP && date_doubtful(&pr->r.time))) {
+			/* unparsed lines are kept whole, and so are lines whose date the model may reject */
 			pr->raw = b->used;
 			pr->rawlen = len;
 			memcpy(b->arena + b->used, line, len);
@@ -510,8 +518,12 @@ static int read_threaded(struct ingest *in, struct src *s)
 	pthread_cond_init(&ps.cv, NULL);
 	ps.s = s;
 	ps.p = parse_new();
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		ps.b[i].rec = xmalloc(PBATCH * sizeof(*ps.b[i].rec));
+		/* sized here, in this thread's heap: names of a batch rarely need more */
+		ps.b[i].cap = PBATCH * 96;
+		ps.b[i].arena = xmalloc(ps.b[i].cap);
+	}
 	ingest_set_reference(in, s->ref);
 	if (pthread_create(&th, NULL, parser_thread, &ps) != 0) {
 		rc = -2;   /* no thread: the caller reads it the plain way */

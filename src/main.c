@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 		case OPT_YEAR: {
 			char *end;
 			long y = strtol(optarg, &end, 10);   /* NOLINT(clang-analyzer-core.NonNullParamChecker): getopt sets optarg for a required argument */
-			if (*end != '\0' || y < 1970 || y > 9999)
+			if (*end != '\0' || y < 1970 || y > 2105)
 				bad_usage("bad year:", optarg);
 			io.year = (int)y;
 			break;
