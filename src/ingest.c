@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,15 +232,15 @@ static int src_open(struct src *s, const char *path)
 		if (S_ISFIFO(st.st_mode)) {
 			/*
 			 * Opened without blocking, a FIFO reads as empty until a
-			 * writer comes: open it again, blocking, so it waits for one.
+			 * writer comes: wait for its first data (or its writer's
+			 * close) on this descriptor. Not by opening it again: a
+			 * writer released by our first open may have written and
+			 * gone already, and closing that first descriptor would
+			 * throw its data away and leave us waiting for ever.
 			 */
-			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-			close(s->fd);
-			if (fd < 0) {
-				complain(path, errno);
-				return -1;
-			}
-			s->fd = fd;
+			struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+			while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
+				;
 		}
 		/* blocking reads from here on */
 		fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) & ~O_NONBLOCK);
