@@ -200,8 +200,11 @@ void esc_json_fputs(FILE *f, const char *src, size_t len)
 			fprintf(f, "\\\\%03o", c);
 			i++;
 		} else if (cp_dangerous(cp)) {
-			/* same value for a JSON reader, but inert on a terminal */
-			fprintf(f, "\\u%04x", cp);
+			/* same value for a JSON reader, but inert on a terminal (above U+FFFF: a surrogate pair) */
+			if (cp > 0xffff)
+				fprintf(f, "\\u%04x\\u%04x", 0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+			else
+				fprintf(f, "\\u%04x", cp);
 			i += n;
 		} else {
 			fwrite(s + i, 1, n, f);

@@ -94,6 +94,7 @@ struct model {
 	struct model_stats stats;
 	struct model_hooks hooks;
 
+	bool cur_truncated;      /* the line being added was cut at the 500-byte cap */
 	int64_t keep;            /* retention window, µs; 0 = everything */
 	size_t check_at;         /* next event count at which a compaction is considered */
 	int64_t newest;          /* newest line time seen */
@@ -105,6 +106,7 @@ struct model {
 	size_t nchroot;
 	char *pathbuf;
 	size_t pathcap;
+	char *splitbuf;          /* the names of the last re-split two-name line */
 
 	/* one-entry caches: most lines come from one host and one program */
 	char host_cache[256];
@@ -114,6 +116,9 @@ struct model {
 	size_t prog_cache_len;
 	str_id prog_cache_id;
 };
+
+/* A file's last toucher was dropped by compaction: ask the pair set. */
+#define TOUCHER_DROPPED (UINT32_MAX - 1)
 
 /* ---- small hash tables ---- */
 
@@ -325,6 +330,7 @@ void model_free(struct model *m)
 	free(m->chroot_glob);
 	free(m->chroot_pat);
 	free(m->pathbuf);
+	free(m->splitbuf);
 	free(m->sess_map);
 	free(m->file_map);
 	free(m);
@@ -526,6 +532,9 @@ bool model_op_is_noise(enum op op)
 
 static void set_exists(struct model *m, struct pending *pd, int slot, uint32_t file, uint8_t state)
 {
+	/* a name cut at the 500-byte cap may be another file's prefix: it says nothing of either */
+	if (m->cur_truncated)
+		return;
 	pd->file[slot] = file;
 	pd->prev[slot] = m->files[file].exists;
 	m->files[file].exists = state;
@@ -542,7 +551,7 @@ static void touch(struct model *m, uint32_t s, uint32_t file)
 
 	if (f->toucher == s)
 		return;
-	if (f->toucher != MODEL_NONE)
+	if (f->toucher != MODEL_NONE && f->toucher != TOUCHER_DROPPED)
 		u64set_add(&m->touched, ((uint64_t)(f->toucher + 1) << 32) | file);
 	if (f->toucher == MODEL_NONE || !u64set_has(&m->touched, ((uint64_t)(s + 1) << 32) | file))
 		m->sess[s].nfiles++;
@@ -551,10 +560,29 @@ static void touch(struct model *m, uint32_t s, uint32_t file)
 
 static void destroy(struct model *m, struct model_event *e, uint32_t file, enum destr_kind k)
 {
+	/*
+	 * A cut line: its names or flags may be cut, so only a remove or rmdir,
+	 * whose verb is not in doubt, is a deletion (of the name as far as it goes).
+	 */
+	if (m->cur_truncated && k != DK_REMOVE && k != DK_RMDIR)
+		return;
 	e->dkind = (uint8_t)k;
 	m->sess[e->sess].ndeletions++;
 	m->files[file].ndeletions++;
 	m->stats.deletions++;
+}
+
+/* Requests a server refuses while answering INIT: extensions it then does not offer. */
+static bool init_extension(struct parse_str name)
+{
+	static const char *const ext[] = { "posix-rename", "hardlink", "fsync", "lsetstat", "copy-data",
+	                                   "limits", "expand-path", "home-directory", "users-groups-by-id",
+	                                   "statvfs", "fstatvfs" };
+
+	for (size_t i = 0; i < ARRAY_LEN(ext); i++)
+		if (strlen(ext[i]) == name.len && memcmp(ext[i], name.p, name.len) == 0)
+			return true;
+	return false;
 }
 
 /* Does (host, path as logged) name a file known to exist? Adds nothing. */
@@ -592,13 +620,14 @@ static void resplit(struct model *m, const struct model_session *s, struct parse
 			continue;
 		struct parse_str ca = { all, i };
 		if (known_existing(m, s, ca)) {
-			/* a and b point into the parser's scratch, which holds both names back to back */
-			char *dst = (char *)a->p;
-			memcpy(dst, all, n);
+			/* the new split lives in the model (the parser's strings are read again for a repeated line) */
+			free(m->splitbuf);
+			m->splitbuf = all;
+			a->p = all;
 			a->len = i;
-			b->p = dst + i + sl;
+			b->p = all + i + sl;
 			b->len = n - i - sl;
-			break;
+			return;
 		}
 	}
 	free(all);
@@ -629,6 +658,7 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 	if (model_op_is_noise(r->op))
 		e->bits |= EV_NOISE;
 	pd->file[0] = pd->file[1] = MODEL_NONE;
+	m->cur_truncated = r->truncated;
 
 	struct parse_str path = r->path, path2 = r->path2;
 	if (r->ambiguous) {
@@ -732,8 +762,12 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 			e->bits |= 2 << 6;
 		else if (r->text2.len == 15)
 			e->bits |= 3 << 6;
-		/* Refusing lines while answering INIT follow the version line directly */
-		if (ss->last_ev != MODEL_NONE &&
+		/*
+		 * Refusing lines while answering INIT follow the version line
+		 * directly, and name extensions the server will not offer. A
+		 * "sent status" after one shows it was a real request after all (fail()).
+		 */
+		if (ss->last_ev != MODEL_NONE && init_extension(r->text) &&
 		    (m->ev[ss->last_ev].op == OP_VERSION ||
 		     (m->ev[ss->last_ev].op == OP_REFUSED && (m->ev[ss->last_ev].bits & EV_INIT))))
 			e->bits |= EV_INIT | EV_NOISE;
@@ -754,8 +788,8 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 	ss->last_ev = id;
 	ss->nevents++;
 	ss->last = wall;
-	if (!(e->bits & EV_INIT))
-		ss->last_request = id;
+	/* nothing before a handshake refusal waits for a status any more */
+	ss->last_request = (e->bits & EV_INIT) ? MODEL_NONE : id;
 	if (f1 != MODEL_NONE) {
 		struct model_file *f = &m->files[f1];
 		if (f->first_ev == MODEL_NONE)
@@ -782,6 +816,12 @@ static void fail(struct model *m, uint32_t s, const struct parse_result *r)
 	struct pending *pd = &m->pend[s];
 	uint32_t id = ss->last_request;
 	struct model_event *e;
+
+	/* a status after a refusal taken for the handshake's: it was the client's request */
+	if (id == MODEL_NONE && ss->last_ev != MODEL_NONE && (m->ev[ss->last_ev].bits & EV_INIT)) {
+		id = ss->last_ev;
+		m->ev[id].bits &= (uint8_t)~(EV_INIT | EV_NOISE);
+	}
 
 	if (id == MODEL_NONE) {
 		m->stats.orphan_status++;
@@ -1215,7 +1255,7 @@ bool model_maybe_compact(struct model *m, bool force)
 	struct strtab *nt;
 	size_t nev = 0, nsess = 0, nfiles = 0, nnums = 0, nbig = 0;
 
-	if (!force && (m->keep == 0 || m->nev < m->check_at))
+	if (m->keep == 0 || (!force && m->nev < m->check_at))
 		return false;
 	m->check_at = m->nev + 65536;
 	for (size_t s = 0; s < m->nsess; s++)
@@ -1314,6 +1354,14 @@ bool model_maybe_compact(struct model *m, bool force)
 		for (int k = 0; k < 2; k++)
 			if (m->pend[s].file[k] != MODEL_NONE)
 				m->file_map[m->pend[s].file[k]] = 0;
+	/*
+	 * A file known to exist stays known, events or not: a later rename
+	 * onto it, or a truncating open, is then still seen to destroy it.
+	 * Bounded by the files that are on the server; removed ones go.
+	 */
+	for (size_t f = 0; f < m->nfiles; f++)
+		if (m->files[f].exists == EX_YES)
+			m->file_map[f] = 0;
 	for (size_t f = 0; f < m->nfiles; f++) {
 		if (m->file_map[f] == MODEL_NONE)
 			continue;
@@ -1321,7 +1369,11 @@ bool model_maybe_compact(struct model *m, bool force)
 		m->files[nfiles] = m->files[f];
 		m->files[nfiles].first_ev = m->files[nfiles].last_ev = m->files[nfiles].first_link = MODEL_NONE;
 		m->files[nfiles].nevents = m->files[nfiles].ndeletions = 0;
-		m->files[nfiles].toucher = m->files[f].toucher == MODEL_NONE ? MODEL_NONE : m->sess_map[m->files[f].toucher];
+		{
+			uint32_t old = m->files[f].toucher;
+			uint32_t nt = old == MODEL_NONE || old == TOUCHER_DROPPED ? old : m->sess_map[old];
+			m->files[nfiles].toucher = nt == MODEL_NONE && old != MODEL_NONE ? TOUCHER_DROPPED : nt;
+		}
 		nfiles++;
 	}
 	m->nfiles = nfiles;

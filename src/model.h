@@ -89,7 +89,7 @@ struct model_event {
 /* The attribute of a set event. */
 static inline enum set_attr model_event_set_attr(const struct model_event *e)
 {
-	return (enum set_attr)(e->oflags & 0x03);
+	return (enum set_attr)(e->oflags & 0x07);
 }
 
 /* Wall µs of an event (ltime.h). */

@@ -398,6 +398,8 @@ static bool relaxed(struct parser *p, const struct shape *sh, const char *b, siz
 	}
 	r->op = sh->op;
 	r->truncated = true;
+	if (sh->kind == K_SET)
+		r->attr = SET_UNKNOWN;
 	return true;
 }
 

@@ -78,7 +78,8 @@ enum {
 	OF_EXCL = 1 << 5,
 };
 
-enum set_attr { SET_SIZE, SET_MODE, SET_MODTIME, SET_OWNER };
+/* SET_UNKNOWN: a set line cut at the 500-byte cap before its attribute. */
+enum set_attr { SET_SIZE, SET_MODE, SET_MODTIME, SET_OWNER, SET_UNKNOWN };
 
 struct parse_str {
 	const char *p;

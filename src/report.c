@@ -99,6 +99,9 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 			fprintf(f, ",\"attr\":\"owner\",\"value\":\"%" PRIu64 ":%" PRIu64 "\"", model_event_num(m, ev, 0),
 			        model_event_num(m, ev, 1));
 			break;
+		case SET_UNKNOWN:
+			fputs(",\"attr\":null,\"value\":null", f);
+			break;
 		}
 		break;
 	case OP_VERSION:
@@ -375,6 +378,9 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 			case SET_MODTIME: fputs("modtime set to ", f); text_strid(f, m, o, e->arg, "?"); break;
 			case SET_OWNER:
 				fprintf(f, "chown %" PRIu64 ":%" PRIu64, model_event_num(m, ev, 0), model_event_num(m, ev, 1));
+				break;
+			case SET_UNKNOWN:
+				fputs("set (attribute cut off)", f);
 				break;
 			}
 			break;

@@ -649,6 +649,9 @@ static void event_what(const struct model *m, uint32_t ev, bool utf8, struct sbu
 			sb_esc(b, s, len, utf8);
 			tmp[0] = '\0';
 			break;
+		case SET_UNKNOWN:
+			snprintf(tmp, sizeof(tmp), "  (attribute cut off)");
+			break;
 		}
 		sb_str(b, tmp);
 		break;
@@ -820,6 +823,8 @@ static void event_brief(const struct model *m, uint32_t ev, bool utf8, struct sb
 		else if (model_event_set_attr(e) == SET_OWNER)
 			snprintf(tmp, sizeof(tmp), "chown %" PRIu64 ":%" PRIu64,
 				 model_event_num(m, ev, 0), model_event_num(m, ev, 1));
+		else if (model_event_set_attr(e) == SET_UNKNOWN)
+			snprintf(tmp, sizeof(tmp), "set (attribute cut off)");
 		else
 			snprintf(tmp, sizeof(tmp), "modtime set");
 		sb_str(b, tmp);

@@ -176,6 +176,18 @@ START_TEST(test_filters)
 }
 END_TEST
 
+/* Characters beyond U+FFFF escaped in JSON as surrogate pairs (U+E0041, a tag character). */
+START_TEST(test_json_astral)
+{
+	struct model *m = tu_model("Nov 24 11:00:01 h internal-sftp[1]: remove name \"/u/x\\363\\240\\201\\201y\"\n");
+	char *out = tu_report(m, NULL, RF_JSON);
+
+	ck_assert_ptr_nonnull(strstr(out, "\"path\":\"/u/x\\udb40\\udc41y\""));
+	free(out);
+	model_free(m);
+}
+END_TEST
+
 START_TEST(test_hostile_names)
 {
 	struct model *m = tu_model(
@@ -211,6 +223,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_formats_agree);
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_hostile_names);
+	tcase_add_test(tc, test_json_astral);
 	suite_add_tcase(s, tc);
 	return s;
 }
