@@ -89,7 +89,7 @@ install: all
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/sftptop
 	install -m 644 man/sftptop.1 $(DESTDIR)$(MANDIR)/sftptop.1
 	install -d $(DESTDIR)$(COMPDIR)
-	install -m 644 contrib/bash-completion/sftptop $(DESTDIR)$(COMPDIR)/sftptop
+	install -m 644 debian/sftptop.bash-completion $(DESTDIR)$(COMPDIR)/sftptop
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sftptop $(DESTDIR)$(MANDIR)/sftptop.1 $(DESTDIR)$(COMPDIR)/sftptop

@@ -1,11 +1,11 @@
 #!/bin/sh
-# The bash completion (contrib/bash-completion/sftptop): it parses, it knows
+# The bash completion (debian/sftptop.bash-completion): it parses, it knows
 # every long option `sftptop --help` and `sftptop --doctor --help` list, and
 # with bash-completion loaded it completes options, --report= values, the
 # doctor's options and file names.
 set -u
 SFTPTOP=${SFTPTOP:-build/sftptop}
-COMP=contrib/bash-completion/sftptop
+COMP=debian/sftptop.bash-completion
 
 fail() { echo "FAIL: $*"; exit 1; }
 
