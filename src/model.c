@@ -12,6 +12,7 @@
 #include "model.h"
 
 #include <fnmatch.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -743,6 +744,7 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 		case SET_MODE: e->arg = r->mode; break;
 		case SET_MODTIME: e->arg = strtab_intern(m->st, r->text.p, r->text.len); break;
 		case SET_OWNER: e->arg = pool(m, e, r->n1, r->n2); break;
+		case SET_UNKNOWN: break;
 		}
 		if (f1 != MODEL_NONE)
 			set_exists(m, pd, 0, f1, EX_YES);
@@ -792,6 +794,7 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 	ss->last_request = (e->bits & EV_INIT) ? MODEL_NONE : id;
 	if (f1 != MODEL_NONE) {
 		struct model_file *f = &m->files[f1];
+		f->seen = m->ev[id].sec;
 		if (f->first_ev == MODEL_NONE)
 			f->first_ev = id;
 		f->last_ev = id;
@@ -799,6 +802,8 @@ static void add_event(struct model *m, const struct parse_result *r, uint32_t s,
 		if (!(e->bits & EV_NOISE))
 			touch(m, s, f1);
 	}
+	if (f2 != MODEL_NONE)
+		m->files[f2].seen = m->ev[id].sec;
 	if (f2 != MODEL_NONE && f2 != f1) {
 		xgrow(&m->links, &m->caplinks, m->nlinks + 1, sizeof(*m->links));
 		m->links[m->nlinks] = (struct link){ id, m->files[f2].first_link };
@@ -1355,13 +1360,17 @@ bool model_maybe_compact(struct model *m, bool force)
 			if (m->pend[s].file[k] != MODEL_NONE)
 				m->file_map[m->pend[s].file[k]] = 0;
 	/*
-	 * A file known to exist stays known, events or not: a later rename
-	 * onto it, or a truncating open, is then still seen to destroy it.
-	 * Bounded by the files that are on the server; removed ones go.
+	 * A file known to exist stays known for four windows after its last
+	 * event, events or not: a later rename onto it, or a truncating open,
+	 * is then still seen to destroy it. Longer would let memory grow with
+	 * every file ever uploaded.
 	 */
-	for (size_t f = 0; f < m->nfiles; f++)
-		if (m->files[f].exists == EX_YES)
-			m->file_map[f] = 0;
+	{
+		int64_t horizon = (m->newest - 4 * m->keep) / LTIME_US_PER_SEC;
+		for (size_t f = 0; f < m->nfiles; f++)
+			if (m->files[f].exists == EX_YES && (int64_t)m->files[f].seen >= horizon)
+				m->file_map[f] = 0;
+	}
 	for (size_t f = 0; f < m->nfiles; f++) {
 		if (m->file_map[f] == MODEL_NONE)
 			continue;
@@ -1371,8 +1380,8 @@ bool model_maybe_compact(struct model *m, bool force)
 		m->files[nfiles].nevents = m->files[nfiles].ndeletions = 0;
 		{
 			uint32_t old = m->files[f].toucher;
-			uint32_t nt = old == MODEL_NONE || old == TOUCHER_DROPPED ? old : m->sess_map[old];
-			m->files[nfiles].toucher = nt == MODEL_NONE && old != MODEL_NONE ? TOUCHER_DROPPED : nt;
+			uint32_t nw = old == MODEL_NONE || old == TOUCHER_DROPPED ? old : m->sess_map[old];
+			m->files[nfiles].toucher = nw == MODEL_NONE && old != MODEL_NONE ? TOUCHER_DROPPED : nw;
 		}
 		nfiles++;
 	}
@@ -1481,6 +1490,8 @@ bool model_maybe_compact(struct model *m, bool force)
 	}
 	m->generation++;
 	m->check_at = m->nev + 65536;
+	/* the old tables were freed just now: give the memory back, or RSS creeps up */
+	malloc_trim(0);
 	if (m->hooks.compacted != NULL)
 		m->hooks.compacted(m->hooks.ctx);
 	return true;

@@ -126,6 +126,7 @@ struct model_file {
 	uint32_t nevents;
 	uint32_t ndeletions;
 	uint32_t toucher;               /* the last session that touched it, MODEL_NONE */
+	uint32_t seen;                  /* wall seconds of its last event (retention) */
 	uint8_t exists;                 /* 0 unknown, 1 yes, 2 no */
 };
 
