@@ -206,6 +206,41 @@ static void complain(const char *path, int err)
 	}
 }
 
+/*
+ * Open a log for reading, without blocking: a regular file or a FIFO.
+ * Anything else, or a failure, gets one line on stderr and -1.
+ */
+static int open_log(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0) {
+		complain(path, errno);
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !(S_ISREG(st->st_mode) || S_ISFIFO(st->st_mode))) {
+		int err = S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+		close(fd);
+		complain(path, err);
+		return -1;
+	}
+	return fd;
+}
+
+int ingest_check_file(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	fd = open_log(path, &st);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
 static int src_open(struct src *s, const char *path)
 {
 	struct stat st;
@@ -218,17 +253,9 @@ static int src_open(struct src *s, const char *path)
 		s->fd = STDIN_FILENO;
 		s->ref = ltime_local_wall(time(NULL));
 	} else {
-		s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (s->fd < 0) {
-			complain(path, errno);
+		s->fd = open_log(path, &st);
+		if (s->fd < 0)
 			return -1;
-		}
-		if (fstat(s->fd, &st) != 0 || S_ISDIR(st.st_mode) || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
-			int err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-			close(s->fd);
-			complain(path, err);
-			return -1;
-		}
 		if (S_ISFIFO(st.st_mode)) {
 			/*
 			 * Opened without blocking, a FIFO reads as empty until a
@@ -389,9 +416,8 @@ struct pipe_state {
 /* Could resolve() reject this date (Feb 29, a day past the month's end, a year out of range)? */
 static bool date_doubtful(const struct parse_time *t)
 {
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	return t->mday > mdays[t->mon - 1] || (t->year != 0 && (t->year < 1970 || t->year > 2105));
+	/* 2001 has no Feb 29: a date valid then is valid in any year */
+	return !ltime_valid_date(2001, t->mon, t->mday) || (t->year != 0 && (t->year < 1970 || t->year > 2105));
 }
 
 /* Copy a string of r into the arena; keep its offset in the pointer until the batch is sealed. */

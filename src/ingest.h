@@ -52,6 +52,12 @@ size_t ingest_buffer(struct ingest *in, const char *buf, size_t len, bool final)
 bool ingest_line_time(struct ingest *in, const char *line, size_t len, int64_t *utc_us);
 
 /*
+ * Can path be read as a log (a regular file or a FIFO; "-" always can)?
+ * Returns 0, or -1 after one line on stderr naming it and what to do.
+ */
+int ingest_check_file(const char *path);
+
+/*
  * Read whole files (plain or .gz) into the model, merged by time when there
  * are several ("-" = stdin). Returns 0, or -1 after printing one line on
  * stderr naming the file and what to do.

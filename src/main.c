@@ -113,35 +113,12 @@ static void usage(FILE *f)
  * a file that cannot be read when they start is a mistake to report at once,
  * the way the batch reader (ingest.c) words it. Returns 0, or 1 after one line.
  */
+/* Every file readable as a log, before the UI or the follower starts (ingest_check_file). */
 static int check_files(const char *const *files, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct stat st;
-		int fd;
-
-		if (strcmp(files[i], "-") == 0)
-			continue;
-		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-		if (fd < 0) {
-			if (errno == ENOENT)
-				util_fatal_message("no such file: %s (give the log file, e.g. " DEFAULT_LOG ")", files[i]);
-			else if (errno == EACCES || errno == EPERM)
-				util_fatal_message("permission denied: %s (run as root or join group adm)", files[i]);
-			else
-				util_fatal_message("cannot read %s: %s", files[i], strerror(errno));
+	for (size_t i = 0; i < n; i++)
+		if (ingest_check_file(files[i]) != 0)
 			return 1;
-		}
-		if (fstat(fd, &st) != 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
-			if (S_ISDIR(st.st_mode))
-				util_fatal_message("%s is a directory (give the log file in it, e.g. %s/sftp.log)", files[i],
-				                   files[i]);
-			else
-				util_fatal_message("%s is not a regular file or pipe", files[i]);
-			close(fd);
-			return 1;
-		}
-		close(fd);
-	}
 	return 0;
 }
 

@@ -145,11 +145,10 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 		fputs(",\"ambiguous\":true", f);
 }
 
-static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
+/* {"type":TYPE,"host":..,"program":..,"pid":..,"user":..,"ip":.. (the object left open) */
+static void json_who(FILE *f, const struct model *m, const char *type, const struct model_session *s)
 {
-	const struct model_session *s = model_session(m, sess);
-
-	fputs("{\"type\":\"session\",\"host\":", f);
+	fprintf(f, "{\"type\":\"%s\",\"host\":", type);
 	json_strid(f, m, s->host);
 	fputs(",\"program\":", f);
 	json_strid(f, m, s->prog);
@@ -157,6 +156,13 @@ static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
 	json_strid(f, m, s->user);
 	fputs(",\"ip\":", f);
 	json_strid(f, m, s->ip);
+}
+
+static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
+{
+	const struct model_session *s = model_session(m, sess);
+
+	json_who(f, m, "session", s);
 	fputs(",\"start\":", f);
 	json_time(f, m, s->start, s->zone_start, !(s->flags & SF_NO_OPEN));
 	fputs(",\"end\":", f);
@@ -429,6 +435,17 @@ static void text_action(FILE *f, const struct model *m, const struct report_opts
 		color(f, o, RESET);
 }
 
+/* map[file] = line, growing the map (new entries UINT32_MAX: no line yet). */
+static void line_map_set(uint32_t **map, size_t *cap, uint32_t file, uint32_t line)
+{
+	size_t old = *cap;
+
+	xgrow(map, cap, (size_t)file + 1, sizeof(**map));
+	for (size_t i = old; i < *cap; i++)
+		(*map)[i] = UINT32_MAX;
+	(*map)[file] = line;
+}
+
 static void text_session(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o,
                          uint32_t sess)
 {
@@ -489,22 +506,12 @@ static void text_session(FILE *f, const struct model *m, const struct filter *fl
 			xgrow(&files, &cap, nfiles + 1, sizeof(*files));
 			files[nfiles] = ev;
 			line = (uint32_t)nfiles++;
-			if (key != UINT32_MAX) {
-				size_t old = mapcap;
-				xgrow(&line_of_file, &mapcap, (size_t)key + 1, sizeof(*line_of_file));
-				for (size_t i = old; i < mapcap; i++)
-					line_of_file[i] = UINT32_MAX;
-				line_of_file[key] = line;
-			}
+			if (key != UINT32_MAX)
+				line_map_set(&line_of_file, &mapcap, key, line);
 		}
 		/* the name it was renamed to continues the same line */
-		if ((e->op == OP_RENAME || e->op == OP_POSIX_RENAME) && !(e->bits & EV_FAILED) && e->arg != MODEL_NONE) {
-			size_t old = mapcap;
-			xgrow(&line_of_file, &mapcap, (size_t)e->arg + 1, sizeof(*line_of_file));
-			for (size_t i = old; i < mapcap; i++)
-				line_of_file[i] = UINT32_MAX;
-			line_of_file[e->arg] = line;
-		}
+		if ((e->op == OP_RENAME || e->op == OP_POSIX_RENAME) && !(e->bits & EV_FAILED) && e->arg != MODEL_NONE)
+			line_map_set(&line_of_file, &mapcap, e->arg, line);
 		xgrow(&acts, &actcap, nacts + 1, sizeof(*acts));
 		acts[nacts].ev = ev;
 		acts[nacts].line = line;
@@ -629,14 +636,7 @@ void report_follow_event(FILE *f, const struct model *m, const struct report_opt
 	char t[48];
 
 	if (o->format == RF_JSON) {
-		fputs("{\"type\":\"event\",\"host\":", f);
-		json_strid(f, m, s->host);
-		fputs(",\"program\":", f);
-		json_strid(f, m, s->prog);
-		fprintf(f, ",\"pid\":%u,\"user\":", s->pid);
-		json_strid(f, m, s->user);
-		fputs(",\"ip\":", f);
-		json_strid(f, m, s->ip);
+		json_who(f, m, "event", s);
 		fputc(',', f);
 		json_event_fields(f, m, ev);
 		fputs("}\n", f);
