@@ -6,10 +6,10 @@
  * (but keeps session openings and closings), and reads whole files in large
  * blocks (plain, gzip, stdin), merged by time when there are several.
  *
- * A large file is loaded by two threads: a parser thread turns batches of
- * lines into parse results (strings copied into the batch), this thread
- * feeds them to the model in the same order. The model sees exactly what
- * the one-thread path gives it; SFTPTOP_THREADS=1 turns the second off.
+ * A large file is loaded by several threads (see read_threaded): all parse
+ * batches of lines, and this thread feeds them to the model in file order.
+ * The model sees exactly what the one-thread path gives it;
+ * SFTPTOP_THREADS=1 turns the others off.
  */
 #include "ingest.h"
 
@@ -384,33 +384,56 @@ static bool src_line(struct src *s, const char **line, size_t *len, int *err)
 	}
 }
 
-/* ---- two-thread loading ---- */
+/* ---- loading with several threads ---- */
 
-#define PBATCH 4096          /* lines per batch */
-#define UNPARSED_KEEP 4096   /* bytes of an unparsed line kept for inspection */
+/*
+ * A large file is cut into batches of whole lines (one read block each).
+ * Every thread takes the next batch and parses it; the calling thread also
+ * hands finished batches to the model, strictly in file order, and parses
+ * only while the next batch in order is not ready. So the model sees the
+ * same lines in the same order as with one thread, and the parsing, which
+ * can run in parallel, fills the time the other threads would wait.
+ */
+
+#define MAX_THREADS 8
+#define SLOT_BYTES (96 * 1024)   /* a batch: about a thousand lines */
+#define UNPARSED_KEEP 4096   /* bytes of an over-long line kept for inspection */
+
+enum { SLOT_FREE, SLOT_PARSING, SLOT_READY };
 
 struct prec {
 	struct parse_result r;
-	size_t raw, rawlen;      /* unparsed: the line's bytes in the arena */
+	const char *raw;         /* unparsed, over-long or doubtful-date lines: the line */
+	uint32_t rawlen;
+	uint8_t moved;           /* bits: which of r's strings were copied into the arena */
 	bool toolong;
 };
 
-struct pbatch {
+struct slot {
+	int state;
+	char *raw;               /* the batch's lines, as read */
+	size_t rawlen, rawcap;
 	struct prec *rec;
-	size_t n;
-	char *arena;
-	size_t used, cap;
-	bool full, eof;
+	size_t n, cap;
+	char *arena;             /* decoded names (they live in the parser until copied) */
+	size_t used, acap;
+};
+
+struct loader {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct src *s;
+	struct slot *slot;
+	size_t nslot;
+	uint64_t claimed, applied;   /* batches taken from the file, and given to the model */
+	bool done;                   /* the file has no more (or could not be read) */
 	int err;
 };
 
-struct pipe_state {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct pbatch b[2];
-	struct src *s;
+struct helper {
+	pthread_t th;
+	struct loader *L;
 	struct parser *p;
-	bool quit;
 };
 
 /* Could resolve() reject this date (Feb 29, a day past the month's end, a year out of range)? */
@@ -420,185 +443,244 @@ static bool date_doubtful(const struct parse_time *t)
 	return !ltime_valid_date(2001, t->mon, t->mday) || (t->year != 0 && (t->year < 1970 || t->year > 2105));
 }
 
-/* Copy a string of r into the arena; keep its offset in the pointer until the batch is sealed. */
-static void stash(struct pbatch *b, struct parse_str *ps)
+/* With the lock held: the next batch of whole lines from the file, or NULL. */
+static struct slot *claim(struct loader *L)
 {
-	size_t off = b->used;
+	struct src *s = L->s;
+	struct slot *b = &L->slot[L->claimed % L->nslot];
 
+	if (L->done || b->state != SLOT_FREE)
+		return NULL;
+	for (;;) {
+		const char *from = s->buf + s->start;
+		size_t avail = s->end - s->start;
+		const char *nl = avail > SLOT_BYTES ? memrchr(from, '\n', SLOT_BYTES) : NULL;
+
+		if (nl == NULL && avail > 0)
+			nl = memrchr(from, '\n', avail);
+		size_t take = nl != NULL ? (size_t)(nl - from) + 1 : s->eof ? avail : 0;
+
+		if (take > 0) {
+			if (take > b->rawcap) {
+				free(b->raw);
+				b->rawcap = take;
+				b->raw = xmalloc(b->rawcap);
+			}
+			memcpy(b->raw, from, take);
+			b->rawlen = take;
+			s->start += take;
+			b->state = SLOT_PARSING;
+			L->claimed++;
+			return b;
+		}
+		if (s->eof) {
+			L->done = true;
+			return NULL;
+		}
+		if (src_fill(s) != 0) {
+			L->err = -1;
+			L->done = true;
+			return NULL;
+		}
+	}
+}
+
+/* Keep string i of pr in the arena (as an offset until the batch is done). */
+static void keep(struct slot *b, struct prec *pr, struct parse_str *ps, int i, const char *line, size_t len)
+{
+	if (ps->len == 0 || (ps->p >= line && ps->p + ps->len <= line + len))
+		return;   /* empty, or a part of the line: the batch keeps the line */
 	memcpy(b->arena + b->used, ps->p, ps->len);
+	ps->p = (const char *)(uintptr_t)b->used;
 	b->used += ps->len;
-	ps->p = (const char *)(uintptr_t)off;
+	pr->moved |= (uint8_t)(1u << i);
 }
 
-static void unstash(struct pbatch *b, struct parse_str *ps)
+static void parse_batch(struct slot *b, struct parser *p)
 {
-	ps->p = b->arena + (uintptr_t)ps->p;
-}
-
-static void fill(struct pipe_state *ps, struct pbatch *b)
-{
-	const char *line;
-	size_t len;
-	int err = 0;
+	const char *at = b->raw, *end = b->raw + b->rawlen;
 
 	b->n = 0;
 	b->used = 0;
-	b->eof = false;
-	b->err = 0;
-	while (b->n < PBATCH) {
-		if (!src_line(ps->s, &line, &len, &err)) {
-			b->eof = true;
-			b->err = err;
-			break;
-		}
-		struct prec *pr = &b->rec[b->n++];
-		/* the raw line, then its decoded strings: an error line's text and path together can
-		 * take twice the body, host and program once more */
-		size_t need = (len > INGEST_MAX_LINE ? UNPARSED_KEEP : 4 * len) + 64;
-		if (b->used + need > b->cap) {
-			b->cap = (b->used + need) * 3 / 2;
-			b->arena = xrealloc(b->arena, b->cap);
-		}
+	while (at < end) {
+		const char *nl = memchr(at, '\n', (size_t)(end - at));
+		size_t len = nl != NULL ? (size_t)(nl - at) : (size_t)(end - at);
+		struct prec *pr;
+
+		if (b->n == b->cap)
+			xgrow(&b->rec, &b->cap, b->n + 1, sizeof(*b->rec));
+		pr = &b->rec[b->n++];
+		pr->raw = NULL;
+		pr->rawlen = 0;
+		pr->moved = 0;
 		pr->toolong = len > INGEST_MAX_LINE;
 		if (pr->toolong) {
-			pr->raw = b->used;
-			pr->rawlen = len < UNPARSED_KEEP ? len : UNPARSED_KEEP;
-			memcpy(b->arena + b->used, line, pr->rawlen);
-			b->used += pr->rawlen;
-			continue;
+			pr->raw = at;
+			pr->rawlen = UNPARSED_KEEP;
+		} else {
+			parse_line(p, at, len, &pr->r);
+			if (pr->r.cls == PC_UNPARSED || (pr->r.cls == PC_SFTP && date_doubtful(&pr->r.time))) {
+				/* unparsed lines are kept whole, and so are lines whose date the model may reject */
+				pr->raw = at;
+				pr->rawlen = (uint32_t)len;
+			}
+			if (pr->r.cls == PC_SFTP) {
+				/* decoded names (an error line's text and path together can take twice the body) */
+				size_t need = 4 * len + 64;
+				if (b->used + need > b->acap) {
+					b->acap = (b->used + need) * 3 / 2;
+					b->arena = xrealloc(b->arena, b->acap);
+				}
+				keep(b, pr, &pr->r.host, 0, at, len);
+				keep(b, pr, &pr->r.prog, 1, at, len);
+				keep(b, pr, &pr->r.path, 2, at, len);
+				keep(b, pr, &pr->r.path2, 3, at, len);
+				keep(b, pr, &pr->r.text, 4, at, len);
+				keep(b, pr, &pr->r.text2, 5, at, len);
+			}
 		}
-		parse_line(ps->p, line, len, &pr->r);
-		pr->raw = 0;
-		pr->rawlen = 0;
-		if (pr->r.cls == PC_UNPARSED || (pr->r.cls == PC_SFTP && date_doubtful(&pr->r.time))) {
-			/* unparsed lines are kept whole, and so are lines whose date the model may reject */
-			pr->raw = b->used;
-			pr->rawlen = len;
-			memcpy(b->arena + b->used, line, len);
-			b->used += len;
-		}
-		if (pr->r.cls == PC_SFTP) {
-			stash(b, &pr->r.host);
-			stash(b, &pr->r.prog);
-			stash(b, &pr->r.path);
-			stash(b, &pr->r.path2);
-			stash(b, &pr->r.text);
-			stash(b, &pr->r.text2);
-		}
+		at = nl != NULL ? nl + 1 : end;
 	}
 	for (size_t i = 0; i < b->n; i++) {
 		struct prec *pr = &b->rec[i];
-		if (!pr->toolong && pr->r.cls == PC_SFTP) {
-			unstash(b, &pr->r.host);
-			unstash(b, &pr->r.prog);
-			unstash(b, &pr->r.path);
-			unstash(b, &pr->r.path2);
-			unstash(b, &pr->r.text);
-			unstash(b, &pr->r.text2);
-		}
+		struct parse_str *str[6] = { &pr->r.host, &pr->r.prog, &pr->r.path, &pr->r.path2, &pr->r.text, &pr->r.text2 };
+		for (int k = 0; pr->moved != 0 && k < 6; k++)
+			if (pr->moved & (1u << k))
+				str[k]->p = b->arena + (uintptr_t)str[k]->p;
 	}
 }
 
-static void *parser_thread(void *arg)
+/* With the lock held: parse the next batch, if there is one free; false when not. */
+static bool parse_next(struct loader *L, struct parser *p)
 {
-	struct pipe_state *ps = arg;
+	struct slot *b = claim(L);
 
-	for (int i = 0;; i ^= 1) {
-		struct pbatch *b = &ps->b[i];
-		pthread_mutex_lock(&ps->mu);
-		while (b->full && !ps->quit)
-			pthread_cond_wait(&ps->cv, &ps->mu);
-		pthread_mutex_unlock(&ps->mu);
-		if (ps->quit)
+	if (b == NULL)
+		return false;
+	pthread_mutex_unlock(&L->mu);
+	parse_batch(b, p);
+	pthread_mutex_lock(&L->mu);
+	b->state = SLOT_READY;
+	pthread_cond_broadcast(&L->cv);
+	return true;
+}
+
+static void *helper_main(void *arg)
+{
+	struct helper *h = arg;
+	struct loader *L = h->L;
+
+	pthread_mutex_lock(&L->mu);
+	for (;;) {
+		if (parse_next(L, h->p))
+			continue;
+		if (L->done)
 			break;
-		fill(ps, b);
-		pthread_mutex_lock(&ps->mu);
-		b->full = true;
-		pthread_cond_broadcast(&ps->cv);
-		pthread_mutex_unlock(&ps->mu);
-		if (b->eof)
-			break;
+		pthread_cond_wait(&L->cv, &L->mu);
 	}
+	pthread_mutex_unlock(&L->mu);
 	return NULL;
+}
+
+static void apply_batch(struct ingest *in, const struct slot *b)
+{
+	for (size_t k = 0; k < b->n; k++) {
+		const struct prec *pr = &b->rec[k];
+		const char *raw = pr->raw != NULL ? pr->raw : "";
+		if (pr->toolong)
+			model_add_unparsed(in->m, raw, pr->rawlen);
+		else
+			ingest_result(in, &pr->r, raw, pr->rawlen);
+	}
+}
+
+/* How many threads load a large file: SFTPTOP_THREADS, else the CPUs (at most 4). */
+static int load_threads(void)
+{
+	const char *env = getenv("SFTPTOP_THREADS");
+	long n;
+
+	if (env != NULL && *env != '\0') {
+		char *endp;
+		n = strtol(env, &endp, 10);
+		if (*endp == '\0' && n >= 1)
+			return n > MAX_THREADS ? MAX_THREADS : (int)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
 }
 
 static bool want_threads(const struct src *s)
 {
-	const char *env = getenv("SFTPTOP_THREADS");
 	struct stat st;
 
-	if (env != NULL && strcmp(env, "1") == 0)
-		return false;
 	if (s->fd <= STDIN_FILENO || fstat(s->fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	return s->gz != NULL || st.st_size >= 4 * 1024 * 1024;
 }
 
-static int read_threaded(struct ingest *in, struct src *s)
+static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 {
-	struct pipe_state ps;
-	pthread_t th;
-	int rc = 0;
+	struct loader L;
+	struct helper h[MAX_THREADS];
+	int started = 0;
 
-	memset(&ps, 0, sizeof(ps));
-	pthread_mutex_init(&ps.mu, NULL);
-	pthread_cond_init(&ps.cv, NULL);
-	ps.s = s;
-	ps.p = parse_new();
-	for (int i = 0; i < 2; i++) {
-		ps.b[i].rec = xmalloc(PBATCH * sizeof(*ps.b[i].rec));
-		/* sized here, in this thread's heap: names of a batch rarely need more */
-		ps.b[i].cap = PBATCH * 96;
-		ps.b[i].arena = xmalloc(ps.b[i].cap);
-	}
+	memset(&L, 0, sizeof(L));
+	pthread_mutex_init(&L.mu, NULL);
+	pthread_cond_init(&L.cv, NULL);
+	L.s = s;
+	L.nslot = (size_t)nthreads + 2;
+	L.slot = xcalloc(L.nslot, sizeof(*L.slot));
 	ingest_set_reference(in, s->ref);
-	if (pthread_create(&th, NULL, parser_thread, &ps) != 0) {
-		rc = -2;   /* no thread: the caller reads it the plain way */
-		goto out;
-	}
-	for (int i = 0;; i ^= 1) {
-		struct pbatch *b = &ps.b[i];
-		bool eof;
-		pthread_mutex_lock(&ps.mu);
-		while (!b->full)
-			pthread_cond_wait(&ps.cv, &ps.mu);
-		pthread_mutex_unlock(&ps.mu);
-		for (size_t k = 0; k < b->n; k++) {
-			struct prec *pr = &b->rec[k];
-			if (pr->toolong)
-				model_add_unparsed(in->m, b->arena + pr->raw, pr->rawlen);
-			else
-				ingest_result(in, &pr->r, b->arena + pr->raw, pr->rawlen);
-		}
-		eof = b->eof;
-		if (b->err != 0)
-			rc = -1;
-		pthread_mutex_lock(&ps.mu);
-		b->full = false;
-		pthread_cond_broadcast(&ps.cv);
-		pthread_mutex_unlock(&ps.mu);
-		if (eof)
+	for (int i = 0; i < nthreads - 1; i++) {
+		h[started].L = &L;
+		h[started].p = parse_new();
+		if (pthread_create(&h[started].th, NULL, helper_main, &h[started]) != 0) {
+			parse_free(h[started].p);
 			break;
+		}
+		started++;
 	}
-	pthread_join(th, NULL);
-out:
-	for (int i = 0; i < 2; i++) {
-		free(ps.b[i].rec);
-		free(ps.b[i].arena);
+	pthread_mutex_lock(&L.mu);
+	for (;;) {
+		struct slot *b = &L.slot[L.applied % L.nslot];
+		if (L.applied < L.claimed && b->state == SLOT_READY) {
+			pthread_mutex_unlock(&L.mu);
+			apply_batch(in, b);
+			pthread_mutex_lock(&L.mu);
+			b->state = SLOT_FREE;
+			L.applied++;
+			pthread_cond_broadcast(&L.cv);
+			continue;
+		}
+		if (parse_next(&L, in->p))
+			continue;
+		if (L.done && L.applied == L.claimed)
+			break;
+		pthread_cond_wait(&L.cv, &L.mu);
 	}
-	parse_free(ps.p);
-	pthread_mutex_destroy(&ps.mu);
-	pthread_cond_destroy(&ps.cv);
-	return rc;
+	pthread_mutex_unlock(&L.mu);
+	for (int i = 0; i < started; i++) {
+		pthread_join(h[i].th, NULL);
+		parse_free(h[i].p);
+	}
+	for (size_t i = 0; i < L.nslot; i++) {
+		free(L.slot[i].raw);
+		free(L.slot[i].rec);
+		free(L.slot[i].arena);
+	}
+	free(L.slot);
+	pthread_mutex_destroy(&L.mu);
+	pthread_cond_destroy(&L.cv);
+	return L.err;
 }
 
 static int read_one(struct ingest *in, struct src *s)
 {
-	if (want_threads(s)) {
-		int rc = read_threaded(in, s);
-		if (rc != -2)
-			return rc;
-	}
+	int nthreads = load_threads();
+
+	if (nthreads > 1 && want_threads(s))
+		return read_threaded(in, s, nthreads);
 	ingest_set_reference(in, s->ref);
 	for (;;) {
 		size_t used;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Correctness doesn't move with speed: on generated logs (tests/tools/genlog,
 # both header formats), the reports of the fast path (a named file: block
-# reads / mmap / threads, whatever ingest does for history) equal those of
+# reads, several threads, whatever ingest does for history) equal those of
 # the slow path (the same bytes through a pipe on stdin), byte for byte, for
 # JSON (with and without --deletions), CSV and text.
 set -u
@@ -54,6 +54,26 @@ for f in trad rfc; do
 	check "$f json --deletions" "$tmp/$f.log" --report=json --deletions
 	check "$f csv" "$tmp/$f.log" --report=csv
 	check "$f text" "$tmp/$f.log" --report=text -C
+done
+
+# hostile bytes through the threaded loader: the corpus files (binary, CRs,
+# cut lines, no final newline) between generated lines, a 200 kB line with
+# no newline in the middle (longer than a batch and than INGEST_MAX_LINE),
+# and no newline at the very end; with 2, 3 and 8 loading threads
+{
+	head -c 3000000 "$tmp/trad.log"
+	for i in 1 2 3 4 5 6 7 8; do
+		cat tests/hostile/*.log
+		head -c 200000 /dev/zero | tr '\0' 'x'
+		printf '\n'
+	done
+	head -c 200000 /dev/zero | tr '\0' 'y'
+	tail -c 3000000 "$tmp/trad.log"
+	cat tests/hostile/eol.log
+	printf 'Nov  2 10:00:00 h internal-sftp[9]: remove name "/no/newline"'
+} > "$tmp/hostile.log"
+for t in 2 3 8; do
+	SFTPTOP_THREADS=$t check "hostile, $t threads" "$tmp/hostile.log" --report=json --deletions
 done
 
 # the summary must account for every line
