@@ -396,7 +396,7 @@ static bool src_line(struct src *s, const char **line, size_t *len, int *err)
  */
 
 #define MAX_THREADS 8
-#define SLOT_BYTES (96 * 1024)   /* a batch: about a thousand lines */
+#define SLOT_BYTES (48 * 1024)   /* a batch: about 500 lines */
 #define UNPARSED_KEEP 4096   /* bytes of an over-long line kept for inspection */
 
 enum { SLOT_FREE, SLOT_PARSING, SLOT_READY };
@@ -587,6 +587,7 @@ static void apply_batch(struct ingest *in, const struct slot *b)
 	for (size_t k = 0; k < b->n; k++) {
 		const struct prec *pr = &b->rec[k];
 		const char *raw = pr->raw != NULL ? pr->raw : "";
+
 		if (pr->toolong)
 			model_add_unparsed(in->m, raw, pr->rawlen);
 		else
