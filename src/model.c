@@ -542,9 +542,37 @@ static void set_exists(struct model *m, struct pending *pd, int slot, uint32_t f
 }
 
 /*
+ * A closed session never touches a file again (a closed session is never
+ * reopened), so its pairs are never asked for: before the pair set grows,
+ * drop them. The set then holds about the pairs of the sessions still open.
+ */
+static void touched_add(struct model *m, uint64_t key)
+{
+	struct u64set *t = &m->touched;
+
+	if ((t->n + 1) * 4 > t->cap * 3 && t->n > 0) {
+		struct u64set old = *t;
+		size_t kept = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.k[i] != 0 && m->sess[(old.k[i] >> 32) - 1].state != SS_CLOSED)
+				kept++;
+		if ((kept + 1) * 2 <= old.cap) {
+			/* rebuilt at the same size: at most half full */
+			t->k = xcalloc(old.cap, sizeof(*t->k));
+			t->n = 0;
+			for (size_t i = 0; i < old.cap; i++)
+				if (old.k[i] != 0 && m->sess[(old.k[i] >> 32) - 1].state != SS_CLOSED)
+					u64set_add(t, old.k[i]);
+			free(old.k);
+		}
+	}
+	u64set_add(t, key);
+}
+
+/*
  * Count each file once per session. Most files are touched by one session
  * in one burst, so the file remembers its last toucher and the pair set only
- * holds sessions that touched a file before another one did.
+ * holds sessions that touched a file before another one did (and are open).
  */
 static void touch(struct model *m, uint32_t s, uint32_t file)
 {
@@ -552,8 +580,8 @@ static void touch(struct model *m, uint32_t s, uint32_t file)
 
 	if (f->toucher == s)
 		return;
-	if (f->toucher != MODEL_NONE && f->toucher != TOUCHER_DROPPED)
-		u64set_add(&m->touched, ((uint64_t)(f->toucher + 1) << 32) | file);
+	if (f->toucher != MODEL_NONE && f->toucher != TOUCHER_DROPPED && m->sess[f->toucher].state != SS_CLOSED)
+		touched_add(m, ((uint64_t)(f->toucher + 1) << 32) | file);
 	if (f->toucher == MODEL_NONE || !u64set_has(&m->touched, ((uint64_t)(s + 1) << 32) | file))
 		m->sess[s].nfiles++;
 	f->toucher = s;

@@ -569,6 +569,49 @@ START_TEST(test_keep_exists)
 }
 END_TEST
 
+/*
+ * Files touched are counted once per session, also when other sessions
+ * touch the same file in between, and after the sessions that closed have
+ * been forgotten by the pair set (which happens as it fills: 3,000 sessions
+ * hand one file round with a session that stays open).
+ */
+START_TEST(test_files_touched)
+{
+	size_t cap = 1 << 21, n = 0;
+	char *text = malloc(cap);
+	struct model *m;
+	enum { OTHERS = 3000 };
+
+	ck_assert_ptr_nonnull(text);
+#define ADD(...) do { n += (size_t)snprintf(text + n, cap - n, __VA_ARGS__); ck_assert_uint_lt(n, cap); } while (0)
+	ADD("Nov 24 10:00:00 h internal-sftp[1]: session opened for local user a from [1.1.1.1]\n");
+	ADD("Nov 24 10:00:00 h internal-sftp[1]: open \"/shared\" flags WRITE,CREATE mode 0644\n");
+	ADD("Nov 24 10:00:00 h internal-sftp[2]: session opened for local user b from [1.1.1.2]\n");
+	for (int i = 0; i < OTHERS; i++) {
+		int pid = 100 + i;
+		ADD("Nov 24 10:00:01 h internal-sftp[%d]: session opened for local user u%d from [1.1.1.3]\n", pid, i);
+		ADD("Nov 24 10:00:01 h internal-sftp[%d]: open \"/shared\" flags WRITE,CREATE mode 0644\n", pid);
+		/* b takes it over while the other is open: the pair set must keep both */
+		ADD("Nov 24 10:00:01 h internal-sftp[2]: open \"/shared\" flags READ mode 0666\n");
+		ADD("Nov 24 10:00:01 h internal-sftp[%d]: open \"/own%d\" flags WRITE,CREATE mode 0644\n", pid, i);
+		ADD("Nov 24 10:00:01 h internal-sftp[%d]: open \"/shared\" flags READ mode 0666\n", pid);
+		ADD("Nov 24 10:00:01 h internal-sftp[%d]: session closed for local user u%d from [1.1.1.3]\n", pid, i);
+	}
+	ADD("Nov 24 10:00:02 h internal-sftp[1]: open \"/shared\" flags READ mode 0666\n");
+	ADD("Nov 24 10:00:02 h internal-sftp[1]: open \"/a2\" flags WRITE,CREATE mode 0644\n");
+	ADD("Nov 24 10:00:02 h internal-sftp[2]: open \"/b2\" flags WRITE,CREATE mode 0644\n");
+#undef ADD
+	m = tu_model(text);
+	ck_assert_uint_eq(model_nsessions(m), 2 + OTHERS);
+	ck_assert_uint_eq(model_session(m, 0)->nfiles, 2);   /* /shared (three times) and /a2 */
+	ck_assert_uint_eq(model_session(m, 1)->nfiles, 2);   /* /shared (3,000 times) and /b2 */
+	for (uint32_t s = 2; s < model_nsessions(m); s++)
+		ck_assert_uint_eq(model_session(m, s)->nfiles, 2);
+	model_free(m);
+	free(text);
+}
+END_TEST
+
 Suite *suite_model(void);
 Suite *suite_model(void)
 {
@@ -580,6 +623,7 @@ Suite *suite_model(void)
 		{ "since", test_since }, { "year", test_year }, { "ambiguous", test_ambiguous }, { "hooks", test_hooks }, { "keep", test_keep },
 		{ "cut lines", test_cut_lines }, { "resplit repeat", test_resplit_repeat },
 		{ "init refusals", test_init_refusals }, { "keep exists", test_keep_exists },
+		{ "files touched", test_files_touched },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
