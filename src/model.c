@@ -26,6 +26,8 @@ struct pending {
 	uint32_t file[2];
 	uint8_t prev[2];
 	uint32_t last_file;      /* the file this session named last: requests come in bursts on one path */
+	uint32_t last_len;       /* ... and its name (in the string table), to compare without a look-up */
+	const char *last_p;
 };
 
 struct skey {
@@ -467,16 +469,16 @@ static uint32_t file_lookup(struct model *m, const struct model_session *s, stru
 
 static uint32_t file_for(struct model *m, const struct model_session *s, struct parse_str path)
 {
-	uint32_t *last = &m->pend[s - m->sess].last_file;
+	struct pending *pd = &m->pend[s - m->sess];
+	size_t len;
 
-	if (*last != MODEL_NONE && m->nchroot == 0) {
-		size_t len;
-		const char *p = strtab_get(m->st, m->files[*last].path, &len);
-		if (len == path.len && memcmp(p, path.p, len) == 0)
-			return *last;
-	}
-	*last = file_lookup(m, s, path);
-	return *last;
+	if (pd->last_file != MODEL_NONE && m->nchroot == 0 && pd->last_len == path.len &&
+	    memcmp(pd->last_p, path.p, path.len) == 0)
+		return pd->last_file;
+	pd->last_file = file_lookup(m, s, path);
+	pd->last_p = strtab_get(m->st, m->files[pd->last_file].path, &len);
+	pd->last_len = (uint32_t)len;
+	return pd->last_file;
 }
 
 static uint32_t file_lookup(struct model *m, const struct model_session *s, struct parse_str path)
@@ -1446,7 +1448,7 @@ bool model_maybe_compact(struct model *m, bool force)
 		for (int k = 0; k < 2; k++)
 			if (pd->file[k] != MODEL_NONE)
 				pd->file[k] = m->file_map[pd->file[k]];
-		pd->last_file = pd->last_file == MODEL_NONE ? MODEL_NONE : m->file_map[pd->last_file];
+		pd->last_file = MODEL_NONE;   /* a cache, and the names move to a new table */
 	}
 
 	/* files touched: the pairs of kept sessions and files */

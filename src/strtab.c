@@ -2,7 +2,8 @@
  * strtab: string interning for paths, users, hosts, addresses and status
  * texts. Bytes live in fixed chunks that never move, so a pointer from
  * strtab_get stays valid for the life of the table. Lookup is an
- * open-addressing hash of ids; each id keeps its hash so growing never
+ * open-addressing table of (id, hash) slots: a probe compares hashes in
+ * the slot and touches a string only when they agree, and growing never
  * rehashes a string.
  */
 #include "strtab.h"
@@ -20,13 +21,16 @@ struct chunk {
 	char data[];
 };
 
+struct slot {
+	uint32_t id, hash;
+};
+
 struct strtab {
 	struct chunk *chunks;   /* newest first */
 	const char **str;       /* by id; each points after its 4-byte length */
-	uint32_t *hash;         /* by id */
 	size_t n, cap;          /* ids 1..n-1 used; id 0 is "" / none */
-	uint32_t *slots;        /* 0 = empty, else id */
-	size_t nslots;          /* power of two */
+	struct slot *slots;     /* id 0 = empty */
+	size_t nslots;          /* power of two, at most 3/4 full */
 	size_t bytes;
 };
 
@@ -60,9 +64,7 @@ struct strtab *strtab_new(void)
 	t->nslots = 1024;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	xgrow(&t->str, &t->cap, 1024, sizeof(*t->str));
-	t->hash = xmalloc(t->cap * sizeof(*t->hash));
 	t->str[0] = "";
-	t->hash[0] = 0;
 	t->n = 1;
 	return t;
 }
@@ -78,7 +80,6 @@ void strtab_free(struct strtab *t)
 		free(c);
 	}
 	free(t->str);
-	free(t->hash);
 	free(t->slots);
 	free(t);
 }
@@ -97,10 +98,10 @@ static size_t lookup(const struct strtab *t, const char *s, size_t len, uint32_t
 	size_t i = h & mask;
 
 	for (;;) {
-		uint32_t id = t->slots[i];
-		if (id == 0)
+		const struct slot *sl = &t->slots[i];
+		if (sl->id == 0)
 			return i;
-		if (t->hash[id] == h && slen(t->str[id]) == len && memcmp(t->str[id], s, len) == 0)
+		if (sl->hash == h && slen(t->str[sl->id]) == len && memcmp(t->str[sl->id], s, len) == 0)
 			return i;
 		i = (i + 1) & mask;
 	}
@@ -109,13 +110,15 @@ static size_t lookup(const struct strtab *t, const char *s, size_t len, uint32_t
 static void rehash(struct strtab *t)
 {
 	size_t n = t->nslots * 2, mask = n - 1;
-	uint32_t *slots = xcalloc(n, sizeof(*slots));
+	struct slot *slots = xcalloc(n, sizeof(*slots));
 
-	for (size_t id = 1; id < t->n; id++) {
-		size_t i = t->hash[id] & mask;
-		while (slots[i] != 0)
+	for (size_t k = 0; k < t->nslots; k++) {
+		if (t->slots[k].id == 0)
+			continue;
+		size_t i = t->slots[k].hash & mask;
+		while (slots[i].id != 0)
 			i = (i + 1) & mask;
-		slots[i] = (uint32_t)id;
+		slots[i] = t->slots[k];
 	}
 	free(t->slots);
 	t->slots = slots;
@@ -126,7 +129,7 @@ str_id strtab_find(const struct strtab *t, const char *s, size_t len)
 {
 	uint32_t h = (uint32_t)util_hash(s, len);
 
-	return t->slots[lookup(t, s, len, h)];
+	return t->slots[lookup(t, s, len, h)].id;
 }
 
 str_id strtab_intern(struct strtab *t, const char *s, size_t len)
@@ -136,25 +139,20 @@ str_id strtab_intern(struct strtab *t, const char *s, size_t len)
 	uint32_t len32 = (uint32_t)len;
 	char *p;
 
-	if (t->slots[i] != 0)
-		return t->slots[i];
+	if (t->slots[i].id != 0)
+		return t->slots[i].id;
 	if (len > UINT32_MAX - 8 || t->n >= UINT32_MAX - 1)
 		util_fatal(1, "string table full");
-	if (t->n == t->cap) {
-		size_t cap = t->cap;
+	if (t->n == t->cap)
 		xgrow(&t->str, &t->cap, t->n + 1, sizeof(*t->str));
-		(void)cap;
-		t->hash = xrealloc(t->hash, t->cap * sizeof(*t->hash));
-	}
 	p = chunk_alloc(t, sizeof(len32) + len + 1);
 	memcpy(p, &len32, sizeof(len32));
 	memcpy(p + sizeof(len32), s, len);
 	p[sizeof(len32) + len] = '\0';
 	t->str[t->n] = p + sizeof(len32);
-	t->hash[t->n] = h;
-	t->slots[i] = (uint32_t)t->n;
+	t->slots[i] = (struct slot){ (uint32_t)t->n, h };
 	t->n++;
-	if (t->n * 2 > t->nslots)
+	if (t->n * 4 > t->nslots * 3)
 		rehash(t);
 	return (str_id)(t->n - 1);
 }
@@ -178,6 +176,5 @@ size_t strtab_count(const struct strtab *t)
 
 size_t strtab_bytes(const struct strtab *t)
 {
-	return t->bytes + t->cap * (sizeof(*t->str) + sizeof(*t->hash)) +
-	       t->nslots * sizeof(*t->slots);
+	return t->bytes + t->cap * sizeof(*t->str) + t->nslots * sizeof(*t->slots);
 }
