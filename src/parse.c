@@ -111,6 +111,7 @@ static const struct shape shapes[] = {
 struct parser {
 	pcre2_code *re[NSHAPES];
 	uint8_t plen[NSHAPES];
+	uint64_t pword[NSHAPES], pmask[NSHAPES];   /* the prefix's first (up to) 8 bytes, as a word */
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
 	pcre2_code *logverbose;
@@ -159,6 +160,8 @@ struct parser *parse_new(void)
 		else if (strcmp(shapes[i].suffix, Q) != 0)   /* a lone closing quote needs no pattern */
 			p->re[i] = compile(shapes[i].suffix, SUFFIX, &p->jit);
 		p->plen[i] = (uint8_t)strlen(shapes[i].prefix);
+		memcpy(&p->pword[i], shapes[i].prefix, p->plen[i] < 8 ? p->plen[i] : 8);
+		memset(&p->pmask[i], 0xff, p->plen[i] < 8 ? p->plen[i] : 8);
 		list[++list[0]] = (uint8_t)i;
 	}
 	p->logverbose = compile("[^ ]+\\.c:[^ ]+\\(\\):[0-9]+ \\(bin=[^,]+, pid=[0-9]+\\): ", PREFIX, &p->jit);
@@ -265,6 +268,9 @@ static struct parse_str decode(char **scratch, struct parse_str s)
 {
 	struct parse_str r;
 
+	/* most names have no escape: they are the logged bytes */
+	if (s.len == 0 || memchr(s.p, '\\', s.len) == NULL)
+		return s;
 	r.p = *scratch;
 	r.len = parse_unvis(*scratch, s.p, s.len);
 	*scratch += r.len;
@@ -441,7 +447,22 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 	if (len == 0)
 		return false;
 	list = p->first[(unsigned char)b[0]];
-	for (unsigned i = 1; i <= list[0]; i++) {
+	if (len >= 8) {
+		/* the first eight bytes of every prefix at once, the rest (if any) after */
+		uint64_t w;
+		memcpy(&w, b, 8);
+		for (unsigned i = 1; i <= list[0]; i++) {
+			size_t k = list[i], pl = p->plen[k];
+			if ((w & p->pmask[k]) == p->pword[k] && len >= pl &&
+			    (pl <= 8 || memcmp(b + 8, shapes[k].prefix + 8, pl - 8) == 0)) {
+				sh = &shapes[k];
+				idx = k;
+				plen = pl;
+				break;
+			}
+		}
+	}
+	for (unsigned i = 1; sh == NULL && len < 8 && i <= list[0]; i++) {
 		size_t pl = p->plen[list[i]];
 		if (len >= pl && memcmp(b, shapes[list[i]].prefix, pl) == 0) {
 			sh = &shapes[list[i]];
@@ -570,19 +591,32 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 	return true;
 }
 
-/* Is every byte of s in 0x20..0x7e? Eight at a time: this runs on every body. */
+typedef uint8_t bytes16 __attribute__((vector_size(16)));
+typedef int8_t flags16 __attribute__((vector_size(16)));
+
+/* Are the sixteen bytes at s all in 0x20..0x7e? */
+static bool printable16(const char *s)
+{
+	bytes16 v;
+	flags16 bad;
+	uint64_t any[2];
+
+	memcpy(&v, s, 16);
+	bad = (v < 0x20) | (v > 0x7e);
+	memcpy(any, &bad, 16);
+	return (any[0] | any[1]) == 0;
+}
+
+/* Is every byte of s in 0x20..0x7e? Sixteen at a time (the last sixteen overlapping): this runs on every body. */
 static bool printable_ascii(const char *s, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	size_t i = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w, del;
-		memcpy(&w, s + i, 8);
-		del = w ^ (0x7f * ones);
-		/* a byte >= 0x80, a byte < 0x20, a byte == 0x7f */
-		if ((w & highs) || ((w - 0x20 * ones) & ~w & highs) || ((del - ones) & ~del & highs))
-			return false;
+	if (n >= 16) {
+		for (; i + 16 <= n; i += 16)
+			if (!printable16(s + i))
+				return false;
+		return i == n || printable16(s + n - 16);
 	}
 	for (; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
@@ -894,13 +928,16 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 		}
 	} else {
 		/* up to three tokens: [host] [facility.priority] tag[pid]: */
+		size_t first_end = 0;
 		a = i + 1;
 		for (int k = 0; k < 3 && a < len; k++) {
 			b = token(s, len, a);
+			if (k == 0)
+				first_end = b;
 			if (tag(s, a, b, r, &has_pid)) {
 				if (k >= 1) {
 					r->host.p = s + i + 1;
-					r->host.len = token(s, len, i + 1) - (i + 1);
+					r->host.len = first_end - (i + 1);
 				}
 				found = true;
 				a = b;
@@ -930,7 +967,7 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 		return;
 
 	/* rsyslog's "message repeated N times: [ BODY]" */
-	if (blen > 26 && memcmp(bd, "message repeated ", 17) == 0) {
+	if (blen > 26 && bd[0] == 'm' && memcmp(bd, "message repeated ", 17) == 0) {
 		uint64_t n = 0;
 		size_t k = 17;
 		while (k < blen && bd[k] >= '0' && bd[k] <= '9' && n < 100000000)
@@ -946,7 +983,7 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 			blen--;
 		}
 	}
-	if (blen >= 8 && memcmp(bd, "debug", 5) == 0 && bd[5] >= '1' && bd[5] <= '3' && bd[6] == ':' &&
+	if (blen >= 8 && bd[0] == 'd' && memcmp(bd, "debug", 5) == 0 && bd[5] >= '1' && bd[5] <= '3' && bd[6] == ':' &&
 	    bd[7] == ' ') {
 		r->cls = PC_DEBUG;
 		return;

@@ -331,6 +331,37 @@ START_TEST(test_raw_bytes)
 }
 END_TEST
 
+/* A control byte anywhere in bodies of every length up to 80 (the byte check works in blocks with a tail). */
+START_TEST(test_raw_byte_positions)
+{
+	struct parser *p = parse_new();
+	struct parse_result r;
+	char line[256];
+	const char *head = T "realpath \"/";
+	size_t hl = strlen(head), body0 = strlen(T);
+
+	for (size_t namelen = 1; namelen <= 68; namelen++) {
+		size_t len = hl + namelen + 1;
+		memcpy(line, head, hl);
+		memset(line + hl, 'a', namelen);
+		line[len - 1] = '"';
+		parse_line(p, line, len, &r);
+		ck_assert_msg(r.cls == PC_SFTP && r.op == OP_REALPATH && r.path.len == namelen + 1, "name of %zu", namelen);
+		for (size_t pos = body0; pos < len; pos++) {
+			char keep = line[pos];
+			line[pos] = '\x01';
+			parse_line(p, line, len, &r);
+			ck_assert_msg(r.cls != PC_SFTP, "body of %zu bytes, control byte at %zu: parsed", len - body0, pos - body0);
+			line[pos] = '\x7f';
+			parse_line(p, line, len, &r);
+			ck_assert_msg(r.cls != PC_SFTP, "body of %zu bytes, DEL at %zu: parsed", len - body0, pos - body0);
+			line[pos] = keep;
+		}
+	}
+	parse_free(p);
+}
+END_TEST
+
 Suite *suite_parse(void);
 Suite *suite_parse(void)
 {
@@ -343,6 +374,7 @@ Suite *suite_parse(void)
 	tcase_add_test(tc, test_unvis);
 	tcase_add_test(tc, test_long_and_binary);
 	tcase_add_test(tc, test_raw_bytes);
+	tcase_add_test(tc, test_raw_byte_positions);
 	suite_add_tcase(s, tc);
 	return s;
 }
