@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,14 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	setlocale(LC_ALL, "");
+#ifdef M_MMAP_THRESHOLD
+	/*
+	 * The model's big tables in mappings of their own: they grow without a
+	 * copy and go back to the system when a larger one replaces them (glibc
+	 * would otherwise raise the threshold and keep freed tables in the heap).
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 	/* --doctor takes options of its own (doctor.c): --doctor-root, --sshd-config, ... */
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--doctor") == 0)

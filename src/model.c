@@ -26,8 +26,6 @@ struct pending {
 	uint32_t file[2];
 	uint8_t prev[2];
 	uint32_t last_file;      /* the file this session named last: requests come in bursts on one path */
-	uint32_t last_len;       /* ... and its name (in the string table), to compare without a look-up */
-	const char *last_p;
 };
 
 struct skey {
@@ -135,9 +133,10 @@ static uint32_t mix32(uint64_t x)
 	return (uint32_t)x;
 }
 
+/* Filled up to 7/8: it holds the failed events, and is read only for them. */
 static void u32map_put(struct u32map *m, uint32_t key, uint32_t val)
 {
-	if ((m->n + 1) * 4 > m->cap * 3) {
+	if ((m->n + 1) * 8 > m->cap * 7) {
 		size_t ncap = m->cap ? m->cap * 2 : 64;
 		uint32_t *nk = xmalloc(ncap * sizeof(*nk)), *nv = xmalloc(ncap * sizeof(*nv));
 		memset(nk, 0xff, ncap * sizeof(*nk));
@@ -469,16 +468,16 @@ static uint32_t file_lookup(struct model *m, const struct model_session *s, stru
 
 static uint32_t file_for(struct model *m, const struct model_session *s, struct parse_str path)
 {
-	struct pending *pd = &m->pend[s - m->sess];
-	size_t len;
+	uint32_t *last = &m->pend[s - m->sess].last_file;
 
-	if (pd->last_file != MODEL_NONE && m->nchroot == 0 && pd->last_len == path.len &&
-	    memcmp(pd->last_p, path.p, path.len) == 0)
-		return pd->last_file;
-	pd->last_file = file_lookup(m, s, path);
-	pd->last_p = strtab_get(m->st, m->files[pd->last_file].path, &len);
-	pd->last_len = (uint32_t)len;
-	return pd->last_file;
+	if (*last != MODEL_NONE && m->nchroot == 0) {
+		size_t len;
+		const char *p = strtab_get(m->st, m->files[*last].path, &len);
+		if (len == path.len && memcmp(p, path.p, len) == 0)
+			return *last;
+	}
+	*last = file_lookup(m, s, path);
+	return *last;
 }
 
 static uint32_t file_lookup(struct model *m, const struct model_session *s, struct parse_str path)
@@ -1448,7 +1447,7 @@ bool model_maybe_compact(struct model *m, bool force)
 		for (int k = 0; k < 2; k++)
 			if (pd->file[k] != MODEL_NONE)
 				pd->file[k] = m->file_map[pd->file[k]];
-		pd->last_file = MODEL_NONE;   /* a cache, and the names move to a new table */
+		pd->last_file = pd->last_file == MODEL_NONE ? MODEL_NONE : m->file_map[pd->last_file];
 	}
 
 	/* files touched: the pairs of kept sessions and files */
