@@ -387,7 +387,7 @@ static bool src_line(struct src *s, const char **line, size_t *len, int *err)
 /* ---- loading with several threads ---- */
 
 /*
- * A large file is cut into batches of whole lines (one read block each).
+ * A large file is cut into batches of whole lines (up to SLOT_BYTES each).
  * Every thread takes the next batch and parses it; the calling thread also
  * hands finished batches to the model, strictly in file order, and parses
  * only while the next batch in order is not ready. So the model sees the

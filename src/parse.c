@@ -447,28 +447,19 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 	if (len == 0)
 		return false;
 	list = p->first[(unsigned char)b[0]];
-	if (len >= 8) {
-		/* the first eight bytes of every prefix at once, the rest (if any) after */
-		uint64_t w;
-		memcpy(&w, b, 8);
+	{
+		/* the first eight bytes of every prefix at once (zero-padded), the rest (if any) after */
+		uint64_t w = 0;
+		memcpy(&w, b, len < 8 ? len : 8);
 		for (unsigned i = 1; i <= list[0]; i++) {
 			size_t k = list[i], pl = p->plen[k];
-			if ((w & p->pmask[k]) == p->pword[k] && len >= pl &&
+			if (len >= pl && (w & p->pmask[k]) == p->pword[k] &&
 			    (pl <= 8 || memcmp(b + 8, shapes[k].prefix + 8, pl - 8) == 0)) {
 				sh = &shapes[k];
 				idx = k;
 				plen = pl;
 				break;
 			}
-		}
-	}
-	for (unsigned i = 1; sh == NULL && len < 8 && i <= list[0]; i++) {
-		size_t pl = p->plen[list[i]];
-		if (len >= pl && memcmp(b, shapes[list[i]].prefix, pl) == 0) {
-			sh = &shapes[list[i]];
-			idx = list[i];
-			plen = pl;
-			break;
 		}
 	}
 	if (sh == NULL)
