@@ -37,6 +37,10 @@ struct ingest {
 	int last_mon, last_year;     /* cache: same month as the previous line, same year */
 	int day_y, day_m, day_d;     /* cache: the previous line's date ... */
 	int64_t day_us;              /* ... and its midnight in wall µs */
+	bool t_ok;                   /* cache: the previous resolved time ... */
+	struct parse_time t;
+	int64_t t_wall;              /* ... its wall µs ... */
+	int t_zone;                  /* ... and its zone, -1 until a line of it reaches the model */
 };
 
 struct ingest *ingest_new(struct model *m, const struct ingest_opts *opts)
@@ -64,6 +68,14 @@ void ingest_set_reference(struct ingest *in, int64_t ref_wall)
 	in->ref = ref_wall;
 	in->last_mon = 0;
 	in->day_y = 0;
+	in->t_ok = false;
+}
+
+static bool same_time(const struct parse_time *a, const struct parse_time *b)
+{
+	return a->sec == b->sec && a->min == b->min && a->hour == b->hour && a->mday == b->mday &&
+	       a->mon == b->mon && a->year == b->year && a->usec == b->usec &&
+	       a->frac_digits == b->frac_digits && a->has_tz == b->has_tz && a->tz_min == b->tz_min;
 }
 
 /* Resolve r's time to wall µs; false when the date is impossible. */
@@ -72,6 +84,11 @@ static bool resolve(struct ingest *in, const struct parse_result *r, int64_t *wa
 	const struct parse_time *t = &r->time;
 	int year = t->year;
 
+	/* lines of one second come in runs: the same time resolves the same way */
+	if (in->t_ok && same_time(t, &in->t)) {
+		*wall = in->t_wall;
+		return true;
+	}
 	if (year == 0) {
 		if (in->o.year != 0) {
 			year = in->o.year;
@@ -93,6 +110,10 @@ static bool resolve(struct ingest *in, const struct parse_result *r, int64_t *wa
 		in->day_us = ltime_days(year, t->mon, t->mday) * LTIME_US_PER_DAY;
 	}
 	*wall = in->day_us + ((int64_t)t->hour * 3600 + t->min * 60 + t->sec) * LTIME_US_PER_SEC + t->usec;
+	in->t_ok = true;
+	in->t = *t;
+	in->t_wall = *wall;
+	in->t_zone = -1;
 	return true;
 }
 
@@ -117,7 +138,10 @@ static void ingest_result(struct ingest *in, const struct parse_result *r, const
 		model_count(in->m, PC_SFTP);
 		return;
 	}
-	model_add(in->m, r, wall, ltime_zone(model_zones(in->m), &r->time));
+	/* resolve() just set or matched in->t */
+	if (in->t_zone < 0)
+		in->t_zone = ltime_zone(model_zones(in->m), &r->time);
+	model_add(in->m, r, wall, (uint8_t)in->t_zone);
 	if (in->o.compact)
 		model_maybe_compact(in->m, false);
 }

@@ -34,6 +34,22 @@ struct skey {
 	uint32_t sess;     /* MODEL_NONE = empty slot */
 };
 
+/*
+ * The session a pid's last line went to, by the host's bytes: a hit skips
+ * interning the host and the session table (lines of one session come in
+ * runs, and hundreds of sessions interleave). A slot is trusted only while
+ * its key is current: new_session updates it, compaction clears them all.
+ */
+#define PIDC_SIZE 1024
+#define PIDC_NAME 16             /* longer hosts and programs are not cached */
+struct pidc {
+	uint64_t h[2], p[2];         /* the host's and the program's bytes, zero-padded */
+	uint32_t pid;                /* 0 = empty (a line without a pid never gets here) */
+	uint8_t hlen, plen;
+	str_id host, prog;
+	uint32_t sess;
+};
+
 struct fkey {
 	str_id host, path;
 	uint32_t file;     /* MODEL_NONE = empty slot */
@@ -116,6 +132,7 @@ struct model {
 	char prog_cache[64];
 	size_t prog_cache_len;
 	str_id prog_cache_id;
+	struct pidc pidc[PIDC_SIZE];
 };
 
 /* A file's last toucher was dropped by compaction: ask the pair set. */
@@ -399,6 +416,9 @@ static uint32_t new_session(struct model *m, str_id host, str_id prog, uint32_t 
 	m->skeys[j] = (struct skey){ host, prog, pid, id };
 	if (m->skeys_used * 4 > m->nskeys * 3)
 		skeys_grow(m);
+	struct pidc *pc = &m->pidc[pid % PIDC_SIZE];
+	if (pc->pid == pid && pc->host == host && pc->prog == prog)
+		pc->sess = id;
 	return id;
 }
 
@@ -895,9 +915,29 @@ static void fail(struct model *m, uint32_t s, const struct parse_result *r)
 
 static void add_one(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone)
 {
-	str_id host = cached(m, r->host, m->host_cache, sizeof(m->host_cache), &m->host_cache_len, &m->host_cache_id);
-	str_id prog = cached(m, r->prog, m->prog_cache, sizeof(m->prog_cache), &m->prog_cache_len, &m->prog_cache_id);
-	uint32_t s = current_session(m, host, prog, r->pid);
+	struct pidc *pc = &m->pidc[r->pid % PIDC_SIZE];
+	uint64_t h[2] = { 0, 0 }, p[2] = { 0, 0 };
+	bool small = r->host.len <= PIDC_NAME && r->prog.len <= PIDC_NAME;
+	str_id host, prog;
+	uint32_t s;
+
+	if (small) {
+		memcpy(h, r->host.p, r->host.len);
+		memcpy(p, r->prog.p, r->prog.len);
+	}
+	if (small && pc->pid == r->pid && pc->hlen == r->host.len && pc->plen == r->prog.len && pc->h[0] == h[0] &&
+	    pc->h[1] == h[1] && pc->p[0] == p[0] && pc->p[1] == p[1]) {
+		host = pc->host;
+		prog = pc->prog;
+		s = pc->sess;
+	} else {
+		host = cached(m, r->host, m->host_cache, sizeof(m->host_cache), &m->host_cache_len, &m->host_cache_id);
+		prog = cached(m, r->prog, m->prog_cache, sizeof(m->prog_cache), &m->prog_cache_len, &m->prog_cache_id);
+		s = current_session(m, host, prog, r->pid);
+		if (small)
+			*pc = (struct pidc){ { h[0], h[1] }, { p[0], p[1] }, r->pid, (uint8_t)r->host.len,
+			                     (uint8_t)r->prog.len, host, prog, s };
+	}
 
 	/*
 	 * Lost by the follower's guess (process gone, or idle too long), yet its
@@ -1490,6 +1530,7 @@ bool model_maybe_compact(struct model *m, bool force)
 	strtab_free(m->st);
 	m->st = nt;
 	m->host_cache_len = m->prog_cache_len = SIZE_MAX;
+	memset(m->pidc, 0, sizeof(m->pidc));
 
 	/* lookup tables, rebuilt from the kept records */
 	free(m->skeys);

@@ -6,10 +6,11 @@
  * prefix (the cheap pre-check), then matched with a PCRE2 pattern, JIT-
  * compiled once, match data and JIT stack reused. OpenSSH does not escape
  * '"' inside names, so for shapes that carry a name the pattern describes
- * only the fixed suffix after the name ('" flags ... mode 0644') and runs,
- * anchored at the end, on the last bytes of the body: the name is whatever
- * lies between prefix and suffix. A name that imitates a suffix therefore
- * cannot fool it (the suffix grammar never contains '"').
+ * only the fixed suffix after the name ('" flags ... mode 0644'). The suffix
+ * grammar never contains '"', so a suffix can only start at the body's last
+ * '"': the pattern runs anchored at both ends from there, and the name is
+ * whatever lies between prefix and suffix. A name that imitates a suffix
+ * therefore cannot fool it.
  *
  * Nothing here allocates per line: decoded names go to p->scratch.
  */
@@ -103,8 +104,8 @@ static const struct shape shapes[] = {
 	{ "fatal: ", OP_FATAL, K_TEXT, "fatal: (.*)", NULL },
 };
 
-/* The longest suffix (set ... owner N group N) is under 70 bytes. */
-#define SUFFIX_WINDOW 96
+/* Longest timestamp kept for the next line: "2026-11-24T11:02:31.123456+01:00" is 32. */
+#define TS_MAX 40
 
 #define NSHAPES (sizeof(shapes) / sizeof(shapes[0]))
 
@@ -117,12 +118,17 @@ struct parser {
 	pcre2_code *logverbose;
 	pcre2_match_data *md;
 	bool jit;
+	/* the last line's timestamp, bytes and parse: lines of one second come in runs */
+	char ts[TS_MAX];
+	size_t ts_len;           /* 0 = none */
+	enum parse_header ts_hdr;
+	struct parse_time ts_time;
 	/* shapes whose prefix starts with byte c: first index, count (table is grouped below) */
 	uint8_t first[256][NSHAPES + 1];
 	char scratch[2 * BODY_MAX + 16];
 };
 
-enum anchor { WHOLE, PREFIX, SUFFIX };
+enum anchor { WHOLE, PREFIX };
 
 static pcre2_code *compile(const char *pat, enum anchor how, bool *jit)
 {
@@ -131,7 +137,7 @@ static pcre2_code *compile(const char *pat, enum anchor how, bool *jit)
 	pcre2_code *re;
 	char buf[512];
 
-	snprintf(buf, sizeof(buf), how == WHOLE ? "^(?:%s)\\z" : how == PREFIX ? "^(?:%s)" : "(?:%s)\\z", pat);
+	snprintf(buf, sizeof(buf), how == WHOLE ? "^(?:%s)\\z" : "^(?:%s)", pat);
 	re = pcre2_compile((PCRE2_SPTR)buf, PCRE2_ZERO_TERMINATED, PCRE2_DOTALL | PCRE2_NO_UTF_CHECK,
 	                   &err, &off, NULL);
 	if (re == NULL) {
@@ -158,7 +164,7 @@ struct parser *parse_new(void)
 		if (shapes[i].re != NULL)
 			p->re[i] = compile(shapes[i].re, WHOLE, &p->jit);
 		else if (strcmp(shapes[i].suffix, Q) != 0)   /* a lone closing quote needs no pattern */
-			p->re[i] = compile(shapes[i].suffix, SUFFIX, &p->jit);
+			p->re[i] = compile(shapes[i].suffix, WHOLE, &p->jit);
 		p->plen[i] = (uint8_t)strlen(shapes[i].prefix);
 		memcpy(&p->pword[i], shapes[i].prefix, p->plen[i] < 8 ? p->plen[i] : 8);
 		memset(&p->pmask[i], 0xff, p->plen[i] < 8 ? p->plen[i] : 8);
@@ -472,12 +478,13 @@ static bool body(struct parser *p, const char *b, size_t len, struct parse_resul
 			name.p = b + plen;
 			name.len = len - plen - 1;
 		} else {
-			size_t from = len - plen > SUFFIX_WINDOW ? len - SUFFIX_WINDOW : plen;
-			if (run(p, p->re[idx], b + from, len - from, &subj) < 0)
+			/* the suffix starts at the last '"' (its grammar has none), after the prefix's */
+			const char *q = len > plen ? memrchr(b + plen, '"', len - plen) : NULL;
+			if (q == NULL || run(p, p->re[idx], q, len - (size_t)(q - b), &subj) < 0)
 				return r->truncated ? relaxed(p, sh, b, len, r) : false;
-			base = b + from;
+			base = q;
 			name.p = b + plen;
-			name.len = from + pcre2_get_ovector_pointer(p->md)[0] - plen;
+			name.len = (size_t)(q - name.p);
 		}
 	} else if (run(p, p->re[idx], b, len, &subj) < 0) {
 		return r->truncated ? relaxed(p, sh, b, len, r) : false;
@@ -738,6 +745,23 @@ static size_t hdr_iso(const char *s, size_t len, struct parse_time *t)
 	return i;
 }
 
+/* a[0..n) == b[0..n), n >= 8: a word at a time, the last word overlapping */
+static bool same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t k;
+
+	for (k = 0; k + 8 < n; k += 8) {
+		memcpy(&x, a + k, 8);
+		memcpy(&y, b + k, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 static size_t token(const char *s, size_t len, size_t i)
 {
 	const char *sp = i < len ? memchr(s + i, ' ', len - i) : NULL;
@@ -825,7 +849,7 @@ static void reset_body(struct parse_result *r)
 void parse_line(struct parser *p, const char *s, size_t len, struct parse_result *r)
 {
 	size_t i, a, b, c;
-	bool has_pid = false, found = false;
+	bool has_pid = false, found = false, ts_hit = false;
 	const char *bd;
 	size_t blen;
 
@@ -840,7 +864,12 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 	}
 
 	/* storage header */
-	if (s[0] >= '0' && s[0] <= '9') {
+	if (p->ts_len != 0 && len > p->ts_len && s[p->ts_len] == ' ' && same_bytes(s, p->ts, p->ts_len)) {
+		r->time = p->ts_time;
+		r->hdr = p->ts_hdr;
+		i = p->ts_len;
+		ts_hit = true;
+	} else if (s[0] >= '0' && s[0] <= '9') {
 		i = hdr_iso(s, len, &r->time);
 		r->hdr = HDR_RFC3339;
 	} else if (s[0] == '<') {
@@ -861,6 +890,13 @@ void parse_line(struct parser *p, const char *s, size_t len, struct parse_result
 	if (i == 0 || i >= len || s[i] != ' ') {
 		r->hdr = HDR_NONE;
 		return;
+	}
+	/* the parse of a timestamp depends on its bytes alone (it stops at the space) */
+	if (!ts_hit && i >= 8 && i <= TS_MAX && r->hdr != HDR_RFC5424) {
+		memcpy(p->ts, s, i);
+		p->ts_len = i;
+		p->ts_hdr = r->hdr;
+		p->ts_time = r->time;
 	}
 
 	if (r->hdr == HDR_RFC5424) {
