@@ -243,6 +243,60 @@ START_TEST(test_times)
 }
 END_TEST
 
+/*
+ * A parser keeps the last timestamp it read: a line must parse the same after
+ * any other line as on its own. Pairs that share a timestamp's bytes but not
+ * its end (a fraction, a zone, a stray byte) come one after the other.
+ */
+START_TEST(test_time_runs)
+{
+	static const char *const lines[] = {
+		"Nov 24 11:02:31 h internal-sftp[1]: realpath \".\"",
+		"Nov 24 11:02:31 h internal-sftp[2]: realpath \".\"",
+		"Nov 24 11:02:31.5 h internal-sftp[1]: realpath \".\"",
+		"Nov 24 11:02:31.5 h internal-sftp[1]: realpath \".\"",
+		"Nov 24 11:02:31 h internal-sftp[1]: realpath \".\"",
+		"Nov 24 11:02:31x h internal-sftp[1]: realpath \".\"",
+		"Nov 24 11:02:31 h internal-sftp[1]: realpath \".\"",
+		"Nov 24 11:02:31",
+		"Nov 24 11:02:31 ",
+		"2026-11-24T11:02:31 h internal-sftp[1]: realpath \".\"",
+		"2026-11-24T11:02:31Z h internal-sftp[1]: realpath \".\"",
+		"2026-11-24T11:02:31+01:00 h internal-sftp[1]: realpath \".\"",
+		"2026-11-24T11:02:31+01:00 h internal-sftp[1]: realpath \".\"",
+		"2026-11-24T11:02:31+0100 h internal-sftp[1]: realpath \".\"",
+		"2026-11-24T11:02:31.000001+01:00 h internal-sftp[1]: realpath \".\"",
+		"2026-11-24T11:02:31.000001+01:00 h internal-sftp[1]: realpath \".\"",
+		"2026-11-24T11:02:31 h internal-sftp[1]: realpath \".\"",
+		"<14>1 2026-11-24T11:02:31Z h internal-sftp 1 - - realpath \".\"",
+		"2026-11-24T11:02:31Z h internal-sftp[1]: realpath \".\"",
+	};
+	struct parser *run = parse_new();
+	size_t n = sizeof(lines) / sizeof(lines[0]) + sizeof(rows) / sizeof(rows[0]);
+
+	/* these, then every row of the table, through one parser */
+	for (size_t i = 0; i < n; i++) {
+		const char *l = i < sizeof(lines) / sizeof(lines[0]) ? lines[i] : rows[i - sizeof(lines) / sizeof(lines[0])].line;
+		struct parser *fresh = parse_new();
+		struct parse_result a, b;
+
+		parse_line(run, l, strlen(l), &a);
+		parse_line(fresh, l, strlen(l), &b);
+		ck_assert_msg(a.cls == b.cls && a.hdr == b.hdr, "line %zu: class %d/%d header %d/%d: %s", i, a.cls, b.cls,
+		              a.hdr, b.hdr, l);
+		ck_assert_msg(a.time.year == b.time.year && a.time.mon == b.time.mon && a.time.mday == b.time.mday &&
+		              a.time.hour == b.time.hour && a.time.min == b.time.min && a.time.sec == b.time.sec &&
+		              a.time.usec == b.time.usec && a.time.frac_digits == b.time.frac_digits &&
+		              a.time.has_tz == b.time.has_tz && a.time.tz_min == b.time.tz_min,
+		              "line %zu: time differs after the line before: %s", i, l);
+		ck_assert_msg(a.pid == b.pid && a.host.len == b.host.len && memcmp(a.host.p, b.host.p, a.host.len) == 0,
+		              "line %zu: host or pid differs: %s", i, l);
+		parse_free(fresh);
+	}
+	parse_free(run);
+}
+END_TEST
+
 START_TEST(test_truncated)
 {
 	/* a body cut at OpenSSH's 500-byte cap, inside an escape and before "flags" */
@@ -370,6 +424,7 @@ Suite *suite_parse(void)
 
 	tcase_add_loop_test(tc, test_rows, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_times);
+	tcase_add_test(tc, test_time_runs);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_unvis);
 	tcase_add_test(tc, test_long_and_binary);
