@@ -28,20 +28,39 @@
 
 #define BLOCK (256 * 1024)
 
-struct ingest {
-	struct model *m;
-	struct parser *p;
-	struct ingest_opts o;
+/*
+ * What a line's time is in wall µs: a pure function of the time, the
+ * reference and --year; the rest only caches. Each loading thread has one.
+ */
+struct clock {
 	int64_t ref;
-	struct parse_result r;
+	int year;                    /* --year, 0 = infer */
 	int last_mon, last_year;     /* cache: same month as the previous line, same year */
 	int day_y, day_m, day_d;     /* cache: the previous line's date ... */
 	int64_t day_us;              /* ... and its midnight in wall µs */
 	bool t_ok;                   /* cache: the previous resolved time ... */
 	struct parse_time t;
-	int64_t t_wall;              /* ... its wall µs ... */
-	int t_zone;                  /* ... and its zone, -1 until a line of it reaches the model */
+	int64_t t_wall;              /* ... and its wall µs */
 };
+
+struct ingest {
+	struct model *m;
+	struct parser *p;
+	struct ingest_opts o;
+	struct clock ck;
+	struct parse_result r;
+	bool z_ok;                   /* cache: the zone of the previous line's time format */
+	bool z_tz;
+	int z_min, z_frac;
+	uint8_t zone;
+};
+
+static void clock_init(struct clock *c, int64_t ref, int year)
+{
+	memset(c, 0, sizeof(*c));
+	c->ref = ref;
+	c->year = year;
+}
 
 struct ingest *ingest_new(struct model *m, const struct ingest_opts *opts)
 {
@@ -51,7 +70,7 @@ struct ingest *ingest_new(struct model *m, const struct ingest_opts *opts)
 	in->p = parse_new();
 	if (opts != NULL)
 		in->o = *opts;
-	in->ref = ltime_local_wall(time(NULL));
+	clock_init(&in->ck, ltime_local_wall(time(NULL)), in->o.year);
 	return in;
 }
 
@@ -65,10 +84,7 @@ void ingest_free(struct ingest *in)
 
 void ingest_set_reference(struct ingest *in, int64_t ref_wall)
 {
-	in->ref = ref_wall;
-	in->last_mon = 0;
-	in->day_y = 0;
-	in->t_ok = false;
+	clock_init(&in->ck, ref_wall, in->o.year);
 }
 
 static bool same_time(const struct parse_time *a, const struct parse_time *b)
@@ -78,55 +94,61 @@ static bool same_time(const struct parse_time *a, const struct parse_time *b)
 	       a->frac_digits == b->frac_digits && a->has_tz == b->has_tz && a->tz_min == b->tz_min;
 }
 
-/* Resolve r's time to wall µs; false when the date is impossible. */
-static bool resolve(struct ingest *in, const struct parse_result *r, int64_t *wall)
+/* Resolve t to wall µs; false when the date is impossible. */
+static bool resolve(struct clock *c, const struct parse_time *t, int64_t *wall)
 {
-	const struct parse_time *t = &r->time;
 	int year = t->year;
 
 	/* lines of one second come in runs: the same time resolves the same way */
-	if (in->t_ok && same_time(t, &in->t)) {
-		*wall = in->t_wall;
+	if (c->t_ok && same_time(t, &c->t)) {
+		*wall = c->t_wall;
 		return true;
 	}
 	if (year == 0) {
-		if (in->o.year != 0) {
-			year = in->o.year;
-		} else if (t->mon == in->last_mon) {
-			year = in->last_year;
+		if (c->year != 0) {
+			year = c->year;
+		} else if (t->mon == c->last_mon) {
+			year = c->last_year;
 		} else {
-			year = ltime_infer_year(t, in->ref);
-			in->last_mon = t->mon;
-			in->last_year = year;
+			year = ltime_infer_year(t, c->ref);
+			c->last_mon = t->mon;
+			c->last_year = year;
 		}
 	}
-	if (year != in->day_y || t->mon != in->day_m || t->mday != in->day_d) {
+	if (year != c->day_y || t->mon != c->day_m || t->mday != c->day_d) {
 		/* events keep unsigned seconds since 1970 */
 		if (year < 1970 || year > 2105 || !ltime_valid_date(year, t->mon, t->mday))
 			return false;
-		in->day_y = year;
-		in->day_m = t->mon;
-		in->day_d = t->mday;
-		in->day_us = ltime_days(year, t->mon, t->mday) * LTIME_US_PER_DAY;
+		c->day_y = year;
+		c->day_m = t->mon;
+		c->day_d = t->mday;
+		c->day_us = ltime_days(year, t->mon, t->mday) * LTIME_US_PER_DAY;
 	}
-	*wall = in->day_us + ((int64_t)t->hour * 3600 + t->min * 60 + t->sec) * LTIME_US_PER_SEC + t->usec;
-	in->t_ok = true;
-	in->t = *t;
-	in->t_wall = *wall;
-	in->t_zone = -1;
+	*wall = c->day_us + ((int64_t)t->hour * 3600 + t->min * 60 + t->sec) * LTIME_US_PER_SEC + t->usec;
+	c->t_ok = true;
+	c->t = *t;
+	c->t_wall = *wall;
 	return true;
 }
 
-/* Everything after parsing: time, --since, model. line is needed only when unparsed. */
-static void ingest_result(struct ingest *in, const struct parse_result *r, const char *line, size_t len)
+/* Does the model take this line with a time (an impossible date makes it unparsed)? */
+static bool timed(const struct parse_result *r)
 {
-	int64_t wall = 0;
+	return r->cls != PC_BLANK && r->cls != PC_UNPARSED && r->hdr != HDR_NONE;
+}
 
+/*
+ * Everything after parsing and resolving: --since, model. line is needed
+ * only when unparsed; wall_ok is false when the date was impossible.
+ */
+static void ingest_apply(struct ingest *in, const struct parse_result *r, const char *line, size_t len,
+                         int64_t wall, bool wall_ok)
+{
 	if (r->cls == PC_BLANK) {
 		model_count(in->m, PC_BLANK);
 		return;
 	}
-	if (r->cls == PC_UNPARSED || (r->hdr != HDR_NONE && !resolve(in, r, &wall))) {
+	if (r->cls == PC_UNPARSED || !wall_ok) {
 		model_add_unparsed(in->m, line, len);
 		return;
 	}
@@ -138,12 +160,27 @@ static void ingest_result(struct ingest *in, const struct parse_result *r, const
 		model_count(in->m, PC_SFTP);
 		return;
 	}
-	/* resolve() just set or matched in->t */
-	if (in->t_zone < 0)
-		in->t_zone = ltime_zone(model_zones(in->m), &r->time);
-	model_add(in->m, r, wall, (uint8_t)in->t_zone);
+	/* zones are numbered as the model first sees them: here, in line order */
+	if (!in->z_ok || r->time.has_tz != in->z_tz || r->time.tz_min != in->z_min ||
+	    r->time.frac_digits != in->z_frac) {
+		in->zone = ltime_zone(model_zones(in->m), &r->time);
+		in->z_ok = true;
+		in->z_tz = r->time.has_tz;
+		in->z_min = r->time.tz_min;
+		in->z_frac = r->time.frac_digits;
+	}
+	model_add(in->m, r, wall, in->zone);
 	if (in->o.compact)
 		model_maybe_compact(in->m, false);
+}
+
+/* Everything after parsing: time, --since, model. line is needed only when unparsed. */
+static void ingest_result(struct ingest *in, const struct parse_result *r, const char *line, size_t len)
+{
+	int64_t wall = 0;
+	bool ok = !timed(r) || resolve(&in->ck, &r->time, &wall);
+
+	ingest_apply(in, r, line, len, wall, ok);
 }
 
 void ingest_line(struct ingest *in, const char *line, size_t len)
@@ -182,7 +219,7 @@ bool ingest_line_time(struct ingest *in, const char *line, size_t len, int64_t *
 	if (len > INGEST_MAX_LINE)
 		return false;
 	parse_line(in->p, line, len, r);
-	if (r->hdr == HDR_NONE || !resolve(in, r, &wall))
+	if (r->hdr == HDR_NONE || !resolve(&in->ck, &r->time, &wall))
 		return false;
 	if (r->time.has_tz)
 		wall -= (int64_t)r->time.tz_min * 60 * LTIME_US_PER_SEC;
@@ -429,8 +466,10 @@ struct prec {
 	struct parse_result r;
 	const char *raw;         /* unparsed, over-long or doubtful-date lines: the line */
 	uint32_t rawlen;
+	int64_t wall;            /* the line's time, resolved by the thread that parsed it */
 	uint8_t moved;           /* bits: which of r's strings were copied into the arena */
 	bool toolong;
+	bool wall_ok;            /* false: an impossible date (the line goes unparsed) */
 };
 
 struct slot {
@@ -458,14 +497,8 @@ struct helper {
 	pthread_t th;
 	struct loader *L;
 	struct parser *p;
+	struct clock ck;
 };
-
-/* Could resolve() reject this date (Feb 29, a day past the month's end, a year out of range)? */
-static bool date_doubtful(const struct parse_time *t)
-{
-	/* 2001 has no Feb 29: a date valid then is valid in any year */
-	return !ltime_valid_date(2001, t->mon, t->mday) || (t->year != 0 && (t->year < 1970 || t->year > 2105));
-}
 
 /* With the lock held: the next batch of whole lines from the file, or NULL. */
 static struct slot *claim(struct loader *L)
@@ -520,7 +553,7 @@ static void keep(struct slot *b, struct prec *pr, struct parse_str *ps, int i, c
 	pr->moved |= (uint8_t)(1u << i);
 }
 
-static void parse_batch(struct slot *b, struct parser *p)
+static void parse_batch(struct slot *b, struct parser *p, struct clock *ck)
 {
 	const char *at = b->raw, *end = b->raw + b->rawlen;
 
@@ -543,8 +576,10 @@ static void parse_batch(struct slot *b, struct parser *p)
 			pr->rawlen = UNPARSED_KEEP;
 		} else {
 			parse_line(p, at, len, &pr->r);
-			if (pr->r.cls == PC_UNPARSED || (pr->r.cls == PC_SFTP && date_doubtful(&pr->r.time))) {
-				/* unparsed lines are kept whole, and so are lines whose date the model may reject */
+			pr->wall = 0;
+			pr->wall_ok = !timed(&pr->r) || resolve(ck, &pr->r.time, &pr->wall);
+			if (pr->r.cls == PC_UNPARSED || !pr->wall_ok) {
+				/* unparsed lines are kept whole, and so are lines of an impossible date */
 				pr->raw = at;
 				pr->rawlen = (uint32_t)len;
 			}
@@ -575,14 +610,14 @@ static void parse_batch(struct slot *b, struct parser *p)
 }
 
 /* With the lock held: parse the next batch, if there is one free; false when not. */
-static bool parse_next(struct loader *L, struct parser *p)
+static bool parse_next(struct loader *L, struct parser *p, struct clock *ck)
 {
 	struct slot *b = claim(L);
 
 	if (b == NULL)
 		return false;
 	pthread_mutex_unlock(&L->mu);
-	parse_batch(b, p);
+	parse_batch(b, p, ck);
 	pthread_mutex_lock(&L->mu);
 	b->state = SLOT_READY;
 	pthread_cond_broadcast(&L->cv);
@@ -596,7 +631,7 @@ static void *helper_main(void *arg)
 
 	pthread_mutex_lock(&L->mu);
 	for (;;) {
-		if (parse_next(L, h->p))
+		if (parse_next(L, h->p, &h->ck))
 			continue;
 		if (L->done)
 			break;
@@ -615,7 +650,7 @@ static void apply_batch(struct ingest *in, const struct slot *b)
 		if (pr->toolong)
 			model_add_unparsed(in->m, raw, pr->rawlen);
 		else
-			ingest_result(in, &pr->r, raw, pr->rawlen);
+			ingest_apply(in, &pr->r, raw, pr->rawlen, pr->wall, pr->wall_ok);
 	}
 }
 
@@ -660,6 +695,7 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 	for (int i = 0; i < nthreads - 1; i++) {
 		h[started].L = &L;
 		h[started].p = parse_new();
+		clock_init(&h[started].ck, in->ck.ref, in->ck.year);
 		if (pthread_create(&h[started].th, NULL, helper_main, &h[started]) != 0) {
 			parse_free(h[started].p);
 			break;
@@ -678,7 +714,7 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 			pthread_cond_broadcast(&L.cv);
 			continue;
 		}
-		if (parse_next(&L, in->p))
+		if (parse_next(&L, in->p, &in->ck))
 			continue;
 		if (L.done && L.applied == L.claimed)
 			break;

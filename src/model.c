@@ -43,7 +43,7 @@ struct skey {
 #define PIDC_SIZE 1024
 #define PIDC_NAME 16             /* longer hosts and programs are not cached */
 struct pidc {
-	uint64_t h[2], p[2];         /* the host's and the program's bytes, zero-padded */
+	uint64_t h[2], p[2];         /* the host's and the program's bytes (key16) */
 	uint32_t pid;                /* 0 = empty (a line without a pid never gets here) */
 	uint8_t hlen, plen;
 	str_id host, prog;
@@ -387,6 +387,29 @@ static str_id cached(struct model *m, struct parse_str s, char *cache, size_t ca
 		*clen = SIZE_MAX;
 	}
 	return *cid;
+}
+
+/*
+ * Two words that tell apart any two strings of one length up to 16 (the
+ * length is compared on its own): the first and the last eight bytes, or
+ * four, or the bytes themselves. Reads only s[0..n).
+ */
+static void key16(const char *s, size_t n, uint64_t k[2])
+{
+	if (n >= 8) {
+		memcpy(&k[0], s, 8);
+		memcpy(&k[1], s + n - 8, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		k[0] = a;
+		k[1] = b;
+	} else {
+		k[0] = n == 0 ? 0 : (uint64_t)(unsigned char)s[0] | (uint64_t)(unsigned char)s[n / 2] << 8 |
+		                    (uint64_t)(unsigned char)s[n - 1] << 16;
+		k[1] = 0;
+	}
 }
 
 static uint32_t new_session(struct model *m, str_id host, str_id prog, uint32_t pid, int64_t wall)
@@ -922,8 +945,8 @@ static void add_one(struct model *m, const struct parse_result *r, int64_t wall,
 	uint32_t s;
 
 	if (small) {
-		memcpy(h, r->host.p, r->host.len);
-		memcpy(p, r->prog.p, r->prog.len);
+		key16(r->host.p, r->host.len, h);
+		key16(r->prog.p, r->prog.len, p);
 	}
 	if (small && pc->pid == r->pid && pc->hlen == r->host.len && pc->plen == r->prog.len && pc->h[0] == h[0] &&
 	    pc->h[1] == h[1] && pc->p[0] == p[0] && pc->p[1] == p[1]) {

@@ -769,6 +769,33 @@ static size_t token(const char *s, size_t len, size_t i)
 	return sp != NULL ? (size_t)(sp - s) : len;
 }
 
+/*
+ * The number in the last n (1..8) of the eight bytes at s, all digits, a
+ * word at a time: the bytes before them become leading zeros.
+ */
+static bool digits8(const char *s, size_t n, uint64_t *out)
+{
+	const uint64_t zeros = 0x3030303030303030ULL;
+	uint64_t w, x;
+
+	memcpy(&w, s, 8);
+	if (n < 8) {
+		/* little-endian: the digits are the high n bytes */
+		uint64_t keep = ~(uint64_t)0 << (8 * (8 - n));
+		w = (w & keep) | (zeros & ~keep);
+	}
+	x = w - zeros;
+	/* a byte under '0' wraps to 0x80 or above; one over '9' reaches 0x80 when 0x76 is added */
+	if (((x | (x + 0x7676767676767676ULL)) & 0x8080808080808080ULL) != 0)
+		return false;
+	/* pairs, then fours, then eight: the first digit is the lowest byte */
+	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffULL;
+	x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffULL;
+	x = (x * 10000 + (x >> 32)) & 0xffffffffULL;
+	*out = x;
+	return true;
+}
+
 /* Is s[a..b) a tag "name[pid]:"? Fills prog and pid (pid 0 when absent). */
 static bool tag(const char *s, size_t a, size_t b, struct parse_result *r, bool *has_pid)
 {
@@ -783,10 +810,15 @@ static bool tag(const char *s, size_t a, size_t b, struct parse_result *r, bool 
 		if (open == NULL || open == s + a || open + 1 == s + b - 2)
 			return false;
 		lb = (size_t)(open - s) + 1;
-		for (i = lb; i < b - 2; i++) {
-			if (s[i] < '0' || s[i] > '9' || pid > 100000000)
+		if (b - 2 - lb <= 8 && b >= 10) {
+			if (!digits8(s + b - 10, b - 2 - lb, &pid))
 				return false;
-			pid = pid * 10 + (uint64_t)(s[i] - '0');
+		} else {
+			for (i = lb; i < b - 2; i++) {
+				if (s[i] < '0' || s[i] > '9' || pid > 100000000)
+					return false;
+				pid = pid * 10 + (uint64_t)(s[i] - '0');
+			}
 		}
 		*has_pid = true;
 		r->prog.p = s + a;

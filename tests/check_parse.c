@@ -297,6 +297,44 @@ START_TEST(test_time_runs)
 }
 END_TEST
 
+/* Pids of every length a tag may hold, and a stray byte at every place in them. */
+START_TEST(test_pids)
+{
+	struct parser *p = parse_new();
+	struct parse_result r;
+	const char digits[] = "9876543210";
+	char line[160], pid[16];
+
+	for (size_t n = 1; n <= 9; n++) {
+		uint64_t want = 0;
+		memcpy(pid, digits + 10 - n, n);
+		pid[n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			want = want * 10 + (uint64_t)(pid[i] - '0');
+		snprintf(line, sizeof(line), "Nov 24 11:02:31 h internal-sftp[%s]: realpath \".\"", pid);
+		parse_line(p, line, strlen(line), &r);
+		ck_assert_msg(r.cls == (want != 0 ? PC_SFTP : PC_UNPARSED), "pid %s: class %d", pid, r.cls);
+		ck_assert_msg(r.pid == want, "pid %s read as %u", pid, r.pid);
+		/* with leading zeros */
+		snprintf(line, sizeof(line), "Nov 24 11:02:31 h internal-sftp[00%s]: realpath \".\"", pid);
+		parse_line(p, line, strlen(line), &r);
+		ck_assert_msg(r.pid == want, "pid 00%s read as %u", pid, r.pid);
+		for (size_t i = 0; i < n; i++) {
+			static const char bad[] = { '/', ':', 'a', ' ', '\x80', '-' };
+			for (size_t k = 0; k < sizeof(bad); k++) {
+				char q[16];
+				memcpy(q, pid, n + 1);
+				q[i] = bad[k];
+				snprintf(line, sizeof(line), "Nov 24 11:02:31 h internal-sftp[%s]: realpath \".\"", q);
+				parse_line(p, line, strlen(line), &r);
+				ck_assert_msg(r.cls != PC_SFTP, "pid '%s' taken as %u", q, r.pid);
+			}
+		}
+	}
+	parse_free(p);
+}
+END_TEST
+
 START_TEST(test_truncated)
 {
 	/* a body cut at OpenSSH's 500-byte cap, inside an escape and before "flags" */
@@ -425,6 +463,7 @@ Suite *suite_parse(void)
 	tcase_add_loop_test(tc, test_rows, 0, (int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(tc, test_times);
 	tcase_add_test(tc, test_time_runs);
+	tcase_add_test(tc, test_pids);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_unvis);
 	tcase_add_test(tc, test_long_and_binary);
