@@ -514,6 +514,49 @@ START_TEST(test_huge_lines_in_file)
 }
 END_TEST
 
+/* Lines of an impossible date are unparsed, and kept whole for inspection, by both readers. */
+START_TEST(test_impossible_dates_in_file)
+{
+	static const char *const bad[] = {
+		"Feb 30 10:00:00 h cron[1]: a foreign line",
+		"Feb 30 10:00:01 h internal-sftp[5]: realpath \"/an/sftp/line\"",
+	};
+	char path[] = "/tmp/sftptop-hostile-XXXXXX";
+	size_t fill[] = { 1000, 80000 };   /* below and above the threaded reader's 4 MiB */
+
+	setenv("SFTPTOP_THREADS", "2", 1);
+	for (size_t k = 0; k < 2; k++) {
+		int fd = mkstemp(path);
+		FILE *f;
+		struct model *m = model_new(NULL);
+		struct ingest *in = ingest_new(m, NULL);
+		const char *files[] = { path };
+		size_t len;
+
+		ck_assert_int_ge(fd, 0);
+		f = fdopen(fd, "w");
+		for (size_t i = 0; i < fill[k]; i++)
+			fprintf(f, "Nov 24 11:02:31 h internal-sftp[%zu]: stat name \"/a/rather/long/path/to/fill/the/file/%zu\"\n",
+			        i % 500 + 1, i);
+		fprintf(f, "%s\n%s\n", bad[0], bad[1]);
+		fclose(f);
+		ingest_set_reference(in, reference());
+		ck_assert_int_eq(ingest_files(in, files, 1), 0);
+		ck_assert_uint_eq(model_stats(m)->unparsed_lines, 2);
+		ck_assert_uint_eq(model_unparsed_count(m), 2);
+		for (size_t i = 0; i < 2; i++) {
+			const char *got = model_unparsed(m, i, &len, NULL);
+			ck_assert_msg(len == strlen(bad[i]) && memcmp(got, bad[i], len) == 0, "%zu lines: kept '%.*s'",
+			              fill[k], (int)len, got);
+		}
+		unlink(path);
+		strcpy(path, "/tmp/sftptop-hostile-XXXXXX");
+		ingest_free(in);
+		model_free(m);
+	}
+}
+END_TEST
+
 /* ---- output: nothing from the log reaches a terminal, a JSON reader or a CSV reader raw ---- */
 
 /*
@@ -728,6 +771,7 @@ Suite *suite_hostile(void)
 	tcase_add_test(tc, test_reports_inert);
 	tcase_add_test(tc, test_esc_4byte_ascii);
 	tcase_add_test(tc, test_esc_all_bytes);
+	tcase_add_test(tc, test_impossible_dates_in_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
