@@ -13,6 +13,7 @@
 #include <malloc.h>
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -318,6 +319,8 @@ int main(int argc, char **argv)
 	rc = ingest_files(in, rotated ? (const char *const *)rfiles : files, rotated ? nrfiles : nfiles) == 0 ? 0 : 1;
 	rotated_free(rfiles, nrfiles);
 	if (rc == 0) {
+		/* the loading threads are done: only this thread writes, so stdio need not lock per call */
+		__fsetlocking(stdout, FSETLOCKING_BYCALLER);
 		report_write(stdout, m, filter_empty(&flt) ? NULL : &flt, &ro);
 		if (fflush(stdout) != 0 && errno != EPIPE) {
 			util_fatal_message("cannot write the report: %s", strerror(errno));

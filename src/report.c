@@ -22,6 +22,25 @@
 
 static const char *const flag_names[] = { "READ", "WRITE", "APPEND", "CREATE", "TRUNCATE", "EXCL" };
 
+/* A number in decimal: reports print hundreds of thousands, printf's parsing of the format shows. */
+static void put_u64(FILE *f, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+}
+
+/* "name":NUMBER after a comma */
+static void put_field_u64(FILE *f, const char *name, uint64_t v)
+{
+	fputs(name, f);
+	put_u64(f, v);
+}
+
 static void json_strid(FILE *f, const struct model *m, str_id id)
 {
 	size_t len;
@@ -44,7 +63,9 @@ static void json_time(FILE *f, const struct model *m, int64_t t, uint8_t zone, b
 		return;
 	}
 	ltime_iso(buf, t, model_czones(m), zone);
-	fprintf(f, "\"%s\"", buf);
+	fputc('"', f);
+	fputs(buf, f);
+	fputc('"', f);
 }
 
 static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
@@ -55,7 +76,9 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 
 	fputs("\"time\":", f);
 	json_time(f, m, model_event_time(e), model_event_zone(e), true);
-	fprintf(f, ",\"op\":\"%s\",\"path\":", parse_op_name((enum op)e->op));
+	fputs(",\"op\":\"", f);
+	fputs(parse_op_name((enum op)e->op), f);
+	fputs("\",\"path\":", f);
 	if (e->file != MODEL_NONE) {
 		s = model_event_path(m, ev, &len);
 		esc_json_str(f, s, len);
@@ -80,8 +103,8 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 		break;
 	case OP_CLOSE:
 	case OP_FORCED_CLOSE:
-		fprintf(f, ",\"bytes_read\":%" PRIu64 ",\"bytes_written\":%" PRIu64, model_event_num(m, ev, 0),
-		        model_event_num(m, ev, 1));
+		put_field_u64(f, ",\"bytes_read\":", model_event_num(m, ev, 0));
+		put_field_u64(f, ",\"bytes_written\":", model_event_num(m, ev, 1));
 		break;
 	case OP_SET:
 		switch (model_event_set_attr(e)) {
@@ -137,8 +160,11 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 	} else {
 		fputs("\"ok\"", f);
 	}
-	if (e->dkind != DK_NONE)
-		fprintf(f, ",\"destructive\":\"%s\"", model_destr_name((enum destr_kind)e->dkind));
+	if (e->dkind != DK_NONE) {
+		fputs(",\"destructive\":\"", f);
+		fputs(model_destr_name((enum destr_kind)e->dkind), f);
+		fputc('"', f);
+	}
 	if (e->bits & EV_TRUNCATED)
 		fputs(",\"truncated\":true", f);
 	if (e->bits & EV_AMBIGUOUS)
@@ -148,11 +174,14 @@ static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
 /* {"type":TYPE,"host":..,"program":..,"pid":..,"user":..,"ip":.. (the object left open) */
 static void json_who(FILE *f, const struct model *m, const char *type, const struct model_session *s)
 {
-	fprintf(f, "{\"type\":\"%s\",\"host\":", type);
+	fputs("{\"type\":\"", f);
+	fputs(type, f);
+	fputs("\",\"host\":", f);
 	json_strid(f, m, s->host);
 	fputs(",\"program\":", f);
 	json_strid(f, m, s->prog);
-	fprintf(f, ",\"pid\":%u,\"user\":", s->pid);
+	put_field_u64(f, ",\"pid\":", s->pid);
+	fputs(",\"user\":", f);
 	json_strid(f, m, s->user);
 	fputs(",\"ip\":", f);
 	json_strid(f, m, s->ip);
@@ -167,10 +196,13 @@ static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
 	json_time(f, m, s->start, s->zone_start, !(s->flags & SF_NO_OPEN));
 	fputs(",\"end\":", f);
 	json_time(f, m, s->end, s->zone_end, (s->flags & SF_HAS_CLOSE) != 0);
-	fprintf(f, ",\"state\":\"%s\",\"bytes_read\":%" PRIu64 ",\"bytes_written\":%" PRIu64
-	           ",\"deletions\":%u,\"failures\":%u",
-	        model_state_name((enum sess_state)s->state), s->bytes_read, s->bytes_written, s->ndeletions,
-	        s->nfailures);
+	fputs(",\"state\":\"", f);
+	fputs(model_state_name((enum sess_state)s->state), f);
+	fputc('"', f);
+	put_field_u64(f, ",\"bytes_read\":", s->bytes_read);
+	put_field_u64(f, ",\"bytes_written\":", s->bytes_written);
+	put_field_u64(f, ",\"deletions\":", s->ndeletions);
+	put_field_u64(f, ",\"failures\":", s->nfailures);
 }
 
 static void json_session(FILE *f, const struct model *m, const struct filter *flt, uint32_t sess)
