@@ -464,7 +464,7 @@ enum { SLOT_FREE, SLOT_PARSING, SLOT_READY };
 
 struct prec {
 	struct parse_result r;
-	const char *raw;         /* unparsed, over-long or doubtful-date lines: the line */
+	const char *raw;         /* unparsed, over-long or impossible-date lines: the line */
 	uint32_t rawlen;
 	int64_t wall;            /* the line's time, resolved by the thread that parsed it */
 	uint8_t moved;           /* bits: which of r's strings were copied into the arena */

@@ -35,9 +35,9 @@ struct skey {
 };
 
 /*
- * The session a pid's last line went to, by the host's bytes: a hit skips
- * interning the host and the session table (lines of one session come in
- * runs, and hundreds of sessions interleave). A slot is trusted only while
+ * The session a pid's last line went to, by the bytes of its host and
+ * program: a hit interns neither and skips the session table (lines of one
+ * session come in runs, and hundreds of sessions interleave). A slot is trusted only while
  * its key is current: new_session updates it, compaction clears them all.
  */
 #define PIDC_SIZE 1024
