@@ -99,6 +99,8 @@ bool filter_event(const struct model *m, const struct filter *f, uint32_t ev)
 		return false;
 	if (f->has_until && model_event_time(e) > f->until)
 		return false;
+	if (f->path == NULL && f->text == NULL)
+		return true;
 	p = model_event_path(m, ev, &len);
 	p2 = model_event_to(m, ev, &len2);
 	if (f->path != NULL && !(len > 0 && filter_path_match(f->path, p, len)) &&
@@ -114,6 +116,19 @@ bool filter_event(const struct model *m, const struct filter *f, uint32_t ev)
 			return false;
 	}
 	return true;
+}
+
+void filter_event_span(const struct model *m, const struct filter *f, uint32_t sess, uint32_t *first, uint32_t *last)
+{
+	const struct model_session *s = model_session(m, sess);
+
+	if (f != NULL && f->deletions) {
+		*first = s->first_del;
+		*last = s->last_del;
+	} else {
+		*first = s->first_ev;
+		*last = s->last_ev;
+	}
 }
 
 bool filter_session_shown(const struct model *m, const struct filter *f, uint32_t sess)
@@ -135,7 +150,8 @@ bool filter_session_shown(const struct model *m, const struct filter *f, uint32_
 		if (contains(u, ul, f->text) || contains(ip, il, f->text) || contains(h, hl, f->text))
 			return true;
 	}
-	for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next)
+	uint32_t ev, last;
+	for (filter_event_span(m, f, sess, &ev, &last); ev != MODEL_NONE && ev <= last; ev = model_event(m, ev)->next)
 		if (filter_event(m, f, ev))
 			return true;
 	/* time only: a session is in the window when its life overlaps it */

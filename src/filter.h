@@ -38,6 +38,13 @@ char *filter_describe(const struct filter *f, char *buf, size_t size);
 
 bool filter_session(const struct model *m, const struct filter *f, uint32_t sess);
 bool filter_event(const struct model *m, const struct filter *f, uint32_t ev);
+/*
+ * The part of a session's event chain where filter_event can say yes: from
+ * *first, along ->next, while the id is <= *last (ids grow along a chain).
+ * With the deletions term that is the span of its destructive events, not
+ * the whole session. f may be NULL (every event).
+ */
+void filter_event_span(const struct model *m, const struct filter *f, uint32_t sess, uint32_t *first, uint32_t *last);
 /* filter_session and at least one matching event (or no event terms). */
 bool filter_session_shown(const struct model *m, const struct filter *f, uint32_t sess);
 

@@ -654,22 +654,6 @@ static void apply_batch(struct ingest *in, const struct slot *b)
 	}
 }
 
-/* How many threads load a large file: SFTPTOP_THREADS, else the CPUs (at most 4). */
-static int load_threads(void)
-{
-	const char *env = getenv("SFTPTOP_THREADS");
-	long n;
-
-	if (env != NULL && *env != '\0') {
-		char *endp;
-		n = strtol(env, &endp, 10);
-		if (*endp == '\0' && n >= 1)
-			return n > MAX_THREADS ? MAX_THREADS : (int)n;
-	}
-	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 4 ? 4 : (int)n;
-}
-
 static bool want_threads(const struct src *s)
 {
 	struct stat st;
@@ -738,7 +722,7 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 
 static int read_one(struct ingest *in, struct src *s)
 {
-	int nthreads = load_threads();
+	int nthreads = util_threads(MAX_THREADS);
 
 	if (nthreads > 1 && want_threads(s))
 		return read_threaded(in, s, nthreads);

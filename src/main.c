@@ -321,6 +321,7 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		/* the loading threads are done: only this thread writes, so stdio need not lock per call */
 		__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+		ro.threads = util_threads(2);
 		report_write(stdout, m, filter_empty(&flt) ? NULL : &flt, &ro);
 		if (fflush(stdout) != 0 && errno != EPIPE) {
 			util_fatal_message("cannot write the report: %s", strerror(errno));

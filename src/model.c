@@ -430,7 +430,7 @@ static uint32_t new_session(struct model *m, str_id host, str_id prog, uint32_t 
 	s->pid = pid;
 	s->state = SS_OPEN;
 	s->first = s->last = wall;
-	s->first_ev = s->last_ev = s->last_request = MODEL_NONE;
+	s->first_ev = s->last_ev = s->last_request = s->first_del = s->last_del = MODEL_NONE;
 	m->pend[id].file[0] = m->pend[id].file[1] = m->pend[id].last_file = MODEL_NONE;
 
 	size_t j = skey_slot(m, host, prog, pid);
@@ -639,8 +639,15 @@ static void destroy(struct model *m, struct model_event *e, uint32_t file, enum 
 	 */
 	if (m->cur_truncated && k != DK_REMOVE && k != DK_RMDIR)
 		return;
+	uint32_t id = (uint32_t)(e - m->ev);
+	struct model_session *s = &m->sess[e->sess];
+
 	e->dkind = (uint8_t)k;
-	m->sess[e->sess].ndeletions++;
+	if (s->first_del == MODEL_NONE || id < s->first_del)
+		s->first_del = id;
+	if (s->last_del == MODEL_NONE || id > s->last_del)
+		s->last_del = id;
+	s->ndeletions++;
 	m->files[file].ndeletions++;
 	m->stats.deletions++;
 }
@@ -1418,6 +1425,10 @@ bool model_maybe_compact(struct model *m, bool force)
 		if (ss->first_ev != MODEL_NONE) {
 			ss->first_ev = ev_map[ss->first_ev];
 			ss->last_ev = ev_map[ss->last_ev];
+		}
+		if (ss->first_del != MODEL_NONE) {     /* a kept session keeps all its events */
+			ss->first_del = ev_map[ss->first_del];
+			ss->last_del = ev_map[ss->last_del];
 		}
 		if (ss->last_request != MODEL_NONE)
 			ss->last_request = ev_map[ss->last_request];

@@ -115,6 +115,8 @@ struct model_session {
 	uint64_t bytes_read, bytes_written;
 	uint32_t nevents, nfiles, ndeletions, nfailures;
 	uint32_t first_ev, last_ev;     /* MODEL_NONE when it has none */
+	uint32_t first_del, last_del;   /* its first and last event ever marked destructive (MODEL_NONE:
+	                                 * none); one undone by a failure status keeps the bounds */
 	uint32_t last_request;          /* where a "sent status" would land */
 	uint32_t client_version;        /* 0 unknown */
 };

@@ -7,6 +7,8 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -207,12 +209,12 @@ static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
 
 static void json_session(FILE *f, const struct model *m, const struct filter *flt, uint32_t sess)
 {
-	const struct model_session *s = model_session(m, sess);
+	uint32_t ev, last;
 	int n = 0;
 
 	json_session_head(f, m, sess);
 	fputs(",\"events\":[", f);
-	for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next) {
+	for (filter_event_span(m, flt, sess, &ev, &last); ev != MODEL_NONE && ev <= last; ev = model_event(m, ev)->next) {
 		if (flt != NULL && !filter_event(m, flt, ev))
 			continue;
 		fputs(n++ ? ",{" : "{", f);
@@ -523,7 +525,8 @@ static void text_session(FILE *f, const struct model *m, const struct filter *fl
 		color(f, o, RESET);
 	fprintf(f, ", %u failure%s\n", s->nfailures, s->nfailures == 1 ? "" : "s");
 
-	for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next) {
+	uint32_t ev, ev_last;
+	for (filter_event_span(m, flt, sess, &ev, &ev_last); ev != MODEL_NONE && ev <= ev_last; ev = model_event(m, ev)->next) {
 		const struct model_event *e = model_event(m, ev);
 		uint32_t line;
 		if ((e->bits & EV_NOISE) && !o->noise)
@@ -595,8 +598,8 @@ void report_session(FILE *f, const struct model *m, const struct filter *flt, co
 		json_session(f, m, flt, sess);
 		break;
 	case RF_CSV: {
-		const struct model_session *s = model_session(m, sess);
-		for (uint32_t ev = s->first_ev; ev != MODEL_NONE; ev = model_event(m, ev)->next)
+		uint32_t ev, last;
+		for (filter_event_span(m, flt, sess, &ev, &last); ev != MODEL_NONE && ev <= last; ev = model_event(m, ev)->next)
 			if (flt == NULL || filter_event(m, flt, ev))
 				csv_event(f, m, ev);
 		break;
@@ -628,6 +631,126 @@ static int cmp_start(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * A large report is written by two threads without changing a byte: the
+ * sessions (in report order) are cut into chunks; this thread writes the
+ * even chunks straight to the output, a helper renders the odd ones into
+ * memory, a few chunks ahead, and this thread copies each out in its turn.
+ */
+#define CHUNK 128       /* sessions per chunk */
+#define AHEAD 4         /* odd chunks the helper may hold rendered */
+#define PAR_MIN (4 * CHUNK)
+
+enum slot_state { SLOT_FREE, SLOT_READY, SLOT_FAILED };
+
+struct par {
+	const struct model *m;
+	const struct filter *flt;
+	const struct report_opts *o;
+	const uint32_t *ids;
+	size_t k, nchunks;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	struct {
+		enum slot_state state;
+		char *buf;
+		size_t len;
+	} slot[AHEAD];
+};
+
+static void write_chunk(FILE *f, const struct par *p, size_t c)
+{
+	size_t end = (c + 1) * CHUNK < p->k ? (c + 1) * CHUNK : p->k;
+
+	for (size_t i = c * CHUNK; i < end; i++)
+		report_session(f, p->m, p->flt, p->o, p->ids[i]);
+}
+
+static void *par_helper(void *arg)
+{
+	struct par *p = arg;
+
+	for (size_t c = 1; c < p->nchunks; c += 2) {
+		size_t sl = (c / 2) % AHEAD;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mf;
+		bool ok;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->slot[sl].state != SLOT_FREE && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		bool stop = p->stop;
+		pthread_mutex_unlock(&p->mu);
+		if (stop)
+			break;
+		mf = open_memstream(&buf, &len);
+		ok = mf != NULL;
+		if (ok) {
+			__fsetlocking(mf, FSETLOCKING_BYCALLER);
+			write_chunk(mf, p, c);
+			ok = fclose(mf) == 0;
+		}
+		if (!ok) {
+			free(buf);
+			buf = NULL;
+			len = 0;
+		}
+		pthread_mutex_lock(&p->mu);
+		p->slot[sl].buf = buf;
+		p->slot[sl].len = len;
+		p->slot[sl].state = ok ? SLOT_READY : SLOT_FAILED;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+/* The sessions ids[0..k) in order, by two threads; false if no helper could start. */
+static bool write_parallel(FILE *f, const struct model *m, const struct filter *flt,
+                           const struct report_opts *o, const uint32_t *ids, size_t k)
+{
+	struct par p = { .m = m, .flt = flt, .o = o, .ids = ids, .k = k, .nchunks = (k + CHUNK - 1) / CHUNK };
+	pthread_t th;
+
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	if (pthread_create(&th, NULL, par_helper, &p) != 0) {
+		pthread_cond_destroy(&p.cv);
+		pthread_mutex_destroy(&p.mu);
+		return false;
+	}
+	for (size_t c = 0; c < p.nchunks; c++) {
+		if (c % 2 == 0) {
+			write_chunk(f, &p, c);
+			continue;
+		}
+		size_t sl = (c / 2) % AHEAD;
+		pthread_mutex_lock(&p.mu);
+		while (p.slot[sl].state == SLOT_FREE)
+			pthread_cond_wait(&p.cv, &p.mu);
+		char *buf = p.slot[sl].buf;
+		size_t len = p.slot[sl].len;
+		bool ready = p.slot[sl].state == SLOT_READY;
+		pthread_mutex_unlock(&p.mu);
+		if (ready)
+			fwrite(buf, 1, len, f);
+		else
+			write_chunk(f, &p, c);     /* the helper had no memory for it */
+		free(buf);
+		pthread_mutex_lock(&p.mu);
+		p.slot[sl].buf = NULL;
+		p.slot[sl].state = SLOT_FREE;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+	}
+	pthread_join(th, NULL);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	return true;
+}
+
 void report_write(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o)
 {
 	size_t n = model_nsessions(m), k = 0;
@@ -647,7 +770,7 @@ void report_write(FILE *f, const struct model *m, const struct filter *flt, cons
 	}
 	if (o->format == RF_CSV)
 		report_csv_header(f);
-	if (o->format != RF_SUMMARY)
+	if (o->format != RF_SUMMARY && !(o->threads > 1 && k >= PAR_MIN && write_parallel(f, m, flt, o, ids, k)))
 		for (size_t i = 0; i < k; i++)
 			report_session(f, m, flt, o, ids[i]);
 	if (o->format == RF_JSON || o->format == RF_SUMMARY)

@@ -18,9 +18,11 @@ struct report_opts {
 	bool color;         /* text: ANSI colour (only when stdout is a terminal and no NO_COLOR) */
 	bool utf8;          /* text on a terminal: show UTF-8 as is (else \ooo) */
 	bool noise;         /* text: include navigation noise */
+	int threads;        /* report_write: 2 or more lets a helper thread render half the sessions */
 };
 
-/* The whole report: sessions in order of start, then (JSON) the summary. */
+/* The whole report: sessions in order of start, then (JSON) the summary.
+ * The caller must be the only thread writing to f. */
 void report_write(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o);
 
 /* One session (text block / JSON object with its events / CSV rows). */

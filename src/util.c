@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void (*fatal_hook)(void);
 
@@ -125,4 +126,20 @@ uint64_t util_hash(const void *data, size_t len)
 		h = (h ^ p[i]) * 0x100000001b3ULL;
 	h ^= h >> 32;
 	return h;
+}
+
+int util_threads(int max)
+{
+	const char *env = getenv("SFTPTOP_THREADS");
+	long n;
+
+	if (env != NULL && *env != '\0') {
+		char *endp;
+		n = strtol(env, &endp, 10);
+		if (*endp == '\0' && n >= 1)
+			return n > max ? max : (int)n;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	n = n < 1 ? 1 : n > 4 ? 4 : n;
+	return n > max ? max : (int)n;
 }

@@ -31,6 +31,10 @@ void util_fatal_message(const char *fmt, ...) __attribute__((format(printf, 1, 2
 /* 64-bit hash of a byte string (FNV-1a variant, good enough for interning). */
 uint64_t util_hash(const void *data, size_t len);
 
+/* Threads for batch work (loading a large file, writing a report):
+ * SFTPTOP_THREADS when set to a number >= 1 (at most max), else the online CPUs (at most 4). */
+int util_threads(int max);
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -450,6 +450,86 @@ START_TEST(test_keep)
 }
 END_TEST
 
+/* The span of a session's destructive events: what --deletions walks instead of every event. */
+START_TEST(test_deletion_span)
+{
+	const char *text =
+		"Nov 24 10:00:00 h internal-sftp[1]: session opened for local user a from [10.0.0.1]\n"
+		"Nov 24 10:00:00 h internal-sftp[2]: session opened for local user b from [10.0.0.2]\n"
+		"Nov 24 10:00:01 h internal-sftp[1]: open \"/a/x\" flags WRITE,CREATE,TRUNCATE mode 0644\n"
+		"Nov 24 10:00:01 h internal-sftp[1]: close \"/a/x\" bytes read 0 written 5\n"
+		"Nov 24 10:00:02 h internal-sftp[1]: remove name \"/a/locked\"\n"
+		"Nov 24 10:00:02 h internal-sftp[1]: sent status Permission denied\n"
+		"Nov 24 10:00:03 h internal-sftp[2]: remove name \"/b/one\"\n"
+		"Nov 24 10:00:04 h internal-sftp[1]: stat name \"/a/x\"\n"
+		"Nov 24 10:00:05 h internal-sftp[1]: remove name \"/a/x\"\n"
+		"Nov 24 10:00:06 h internal-sftp[1]: stat name \"/a/y\"\n"
+		"Nov 24 10:00:07 h internal-sftp[2]: stat name \"/b\"\n"
+		"Nov 24 10:00:08 h internal-sftp[1]: remove name \"/a/denied\"\n"
+		"Nov 24 10:00:08 h internal-sftp[1]: sent status Permission denied\n"
+		"Nov 24 10:00:09 h internal-sftp[1]: session closed for local user a from [10.0.0.1]\n"
+		"Nov 24 10:00:09 h internal-sftp[3]: session opened for local user c from [10.0.0.3]\n"
+		"Nov 24 10:00:10 h internal-sftp[3]: stat name \"/c\"\n";
+	struct model *m = tu_model(text);
+	const struct model_session *a = model_session(m, 0), *b = model_session(m, 1), *c = model_session(m, 2);
+	struct filter f;
+	uint32_t first, last;
+	char *out;
+
+	/* a: the failed removes were destructive until their status came; the bounds keep them */
+	ck_assert_uint_eq(a->ndeletions, 1);
+	ck_assert_uint_eq(model_event(m, a->first_del)->dkind, DK_NONE);
+	ck_assert_uint_eq(model_event(m, a->last_del)->dkind, DK_NONE);
+	ck_assert_uint_lt(a->first_del, a->last_del);
+	ck_assert_uint_eq(b->first_del, b->last_del);
+	ck_assert_uint_eq(model_event(m, b->first_del)->dkind, DK_REMOVE);
+	ck_assert_uint_eq(c->first_del, MODEL_NONE);
+	filter_init(&f);
+	filter_event_span(m, &f, 0, &first, &last);
+	ck_assert_uint_eq(first, a->first_ev);
+	ck_assert_uint_eq(last, a->last_ev);
+	filter_event_span(m, NULL, 2, &first, &last);
+	ck_assert_uint_eq(first, c->first_ev);
+	f.deletions = true;
+	filter_event_span(m, &f, 0, &first, &last);
+	ck_assert_uint_eq(first, a->first_del);
+	ck_assert_uint_eq(last, a->last_del);
+	ck_assert(filter_session_shown(m, &f, 0));
+	ck_assert(filter_session_shown(m, &f, 1));
+	ck_assert(!filter_session_shown(m, &f, 2));
+	/* the report: only the one removal that stood, and b's */
+	out = tu_report(m, &f, RF_CSV);
+	ck_assert_str_eq(out, "time,host,pid,user,ip,op,path,to,bytes_read,bytes_written,status,destructive\r\n"
+	                      "2026-11-24T10:00:05,h,1,a,10.0.0.1,remove,/a/x,,,,ok,remove\r\n"
+	                      "2026-11-24T10:00:03,h,2,b,10.0.0.2,remove,/b/one,,,,ok,remove\r\n");
+	free(out);
+	/* after a compaction that drops a, b's bounds still name its removal */
+	model_set_keep(m, 60 * LTIME_US_PER_SEC);
+	{
+		struct ingest_opts io = { .year = 2026 };
+		struct ingest *in = ingest_new(m, &io);
+		const char *more = "Nov 24 10:05:00 h internal-sftp[3]: remove name \"/c/late\"\n";
+		ingest_buffer(in, more, strlen(more), true);
+		ingest_free(in);
+	}
+	ck_assert(model_maybe_compact(m, true));
+	ck_assert_uint_eq(model_nsessions(m), 2);
+	b = model_session(m, 0);
+	c = model_session(m, 1);
+	ck_assert_uint_eq(model_event(m, b->first_del)->dkind, DK_REMOVE);
+	ck_assert_uint_eq(b->first_del, b->last_del);
+	ck_assert_uint_eq(model_event(m, c->last_del)->dkind, DK_REMOVE);
+	ck_assert_uint_eq(model_event(m, c->last_del)->sess, 1);
+	out = tu_report(m, &f, RF_CSV);
+	ck_assert_str_eq(out, "time,host,pid,user,ip,op,path,to,bytes_read,bytes_written,status,destructive\r\n"
+	                      "2026-11-24T10:00:03,h,2,b,10.0.0.2,remove,/b/one,,,,ok,remove\r\n"
+	                      "2026-11-24T10:05:00,h,3,c,10.0.0.3,remove,/c/late,,,,ok,remove\r\n");
+	free(out);
+	filter_clear(&f);
+	model_free(m);
+}
+END_TEST
+
 /* A line cut at the 500-byte cap: its names may be prefixes, its attribute gone. */
 START_TEST(test_cut_lines)
 {
@@ -623,6 +703,7 @@ Suite *suite_model(void)
 		{ "since", test_since }, { "year", test_year }, { "ambiguous", test_ambiguous }, { "hooks", test_hooks }, { "keep", test_keep },
 		{ "cut lines", test_cut_lines }, { "resplit repeat", test_resplit_repeat },
 		{ "init refusals", test_init_refusals }, { "keep exists", test_keep_exists },
+		{ "deletion span", test_deletion_span },
 		{ "files touched", test_files_touched },
 	};
 

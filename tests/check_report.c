@@ -111,6 +111,71 @@ START_TEST(test_formats_agree)
 }
 END_TEST
 
+/* A report of thousands of sessions written by two threads is the one thread's, byte for byte. */
+START_TEST(test_threads_same)
+{
+	size_t cap = 4u << 20, n = 0;
+	char *text = malloc(cap);
+	struct model *m;
+	struct filter f;
+	const enum report_format fmts[] = { RF_JSON, RF_CSV, RF_TEXT };
+
+	ck_assert_ptr_nonnull(text);
+	/* 3000 sessions, three at a time interleaved, some with deletions and hostile names */
+	for (int i = 0; i < 3000; i += 3) {
+		for (int j = i; j < i + 3; j++)
+			n += (size_t)snprintf(text + n, cap - n,
+			                      "Nov 24 10:%02d:%02d h%d internal-sftp[%d]: session opened for local user u%d from [10.0.%d.%d]\n",
+			                      i / 60 % 60, i % 60, j % 2, 1000 + j, j % 37, j % 7, j % 200);
+		for (int j = i; j < i + 3; j++) {
+			n += (size_t)snprintf(text + n, cap - n,
+			                      "Nov 24 10:%02d:%02d h%d internal-sftp[%d]: open \"/up/f%d\\033[31m\" flags WRITE,CREATE,TRUNCATE mode 0644\n"
+			                      "Nov 24 10:%02d:%02d h%d internal-sftp[%d]: close \"/up/f%d\\033[31m\" bytes read 0 written %d\n",
+			                      i / 60 % 60, i % 60, j % 2, 1000 + j, j, i / 60 % 60, i % 60, j % 2, 1000 + j, j, j * 7);
+			if (j % 5 == 0)
+				n += (size_t)snprintf(text + n, cap - n,
+				                      "Nov 24 10:%02d:%02d h%d internal-sftp[%d]: remove name \"/up/f%d\\033[31m\"\n",
+				                      i / 60 % 60, i % 60, j % 2, 1000 + j, j);
+		}
+		for (int j = i; j < i + 3; j++)
+			if (j % 11 != 0)        /* some never end */
+				n += (size_t)snprintf(text + n, cap - n,
+				                      "Nov 24 10:%02d:%02d h%d internal-sftp[%d]: session closed for local user u%d from [10.0.%d.%d]\n",
+				                      i / 60 % 60, i % 60 + 1 < 60 ? i % 60 + 1 : 59, j % 2, 1000 + j, j % 37, j % 7, j % 200);
+		ck_assert_uint_lt(n, cap - 4096);
+	}
+	m = tu_model(text);
+	ck_assert_uint_eq(model_nsessions(m), 3000);
+	filter_init(&f);
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass == 1)
+			f.deletions = true;
+		if (pass == 2) {
+			f.deletions = false;
+			f.user = strdup("u5");
+		}
+		for (size_t k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+			char *one = tu_report_threads(m, pass ? &f : NULL, fmts[k], 1);
+			char *two = tu_report_threads(m, pass ? &f : NULL, fmts[k], 2);
+			ck_assert_ptr_nonnull(strstr(one, pass == 2 ? "u5" : "u1"));
+			ck_assert_ptr_null(strchr(one, 033));
+			ck_assert_msg(strcmp(one, two) == 0, "pass %d format %zu: two threads wrote another report", pass, k);
+			if (pass == 0 && fmts[k] == RF_JSON) {
+				size_t lines = 0;
+				for (const char *q = one; (q = strchr(q, '\n')) != NULL; q++)
+					lines++;
+				ck_assert_uint_eq(lines, 3001);        /* every session, then the summary */
+			}
+			free(one);
+			free(two);
+		}
+	}
+	filter_clear(&f);
+	model_free(m);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_filters)
 {
 	char *text = sample("sample-logs/busy-day.log");
@@ -222,6 +287,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_busy_day_rfc3339);
 	tcase_add_test(tc, test_formats_agree);
 	tcase_add_test(tc, test_filters);
+	tcase_add_test(tc, test_threads_same);
 	tcase_add_test(tc, test_hostile_names);
 	tcase_add_test(tc, test_json_astral);
 	suite_add_tcase(s, tc);

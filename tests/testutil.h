@@ -32,16 +32,22 @@ static inline struct model *tu_model(const char *text)
 }
 
 /* The whole report as a malloc'd string. (Not inlined: gcc 12 then sees a dangling pointer that is not there.) */
-__attribute__((noinline, unused)) static char *tu_report(const struct model *m, const struct filter *f, enum report_format fmt)
+__attribute__((noinline, unused)) static char *tu_report_threads(const struct model *m, const struct filter *f,
+                                                                 enum report_format fmt, int threads)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
-	struct report_opts o = { .format = fmt, .utf8 = true };
+	struct report_opts o = { .format = fmt, .utf8 = true, .threads = threads };
 
 	report_write(out, m, f, &o);
 	fclose(out);
 	return buf;
+}
+
+__attribute__((unused)) static char *tu_report(const struct model *m, const struct filter *f, enum report_format fmt)
+{
+	return tu_report_threads(m, f, fmt, 1);
 }
 
 /* Read a whole file into a malloc'd string (NULL when missing). */
