@@ -163,10 +163,23 @@ void esc_term_fputs(FILE *f, const char *src, size_t len, bool utf8)
 		fwrite(s + start, 1, i - start, f);
 }
 
-void esc_json_fputs(FILE *f, const char *src, size_t len)
+static size_t hex4(char *d, unsigned v)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	d[0] = '\\';
+	d[1] = 'u';
+	d[2] = hex[(v >> 12) & 15];
+	d[3] = hex[(v >> 8) & 15];
+	d[4] = hex[(v >> 4) & 15];
+	d[5] = hex[v & 15];
+	return 6;
+}
+
+size_t esc_json_mem(char *dst, size_t cap, const char *src, size_t len, size_t *used)
 {
 	const unsigned char *s = (const unsigned char *)src;
-	size_t i = 0, start = 0;
+	size_t i = 0, o = 0;
 
 	while (i < len) {
 		unsigned char c = s[i];
@@ -174,46 +187,71 @@ void esc_json_fputs(FILE *f, const char *src, size_t len)
 		size_t n;
 
 		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-			i++;
+			/* a run of plain ASCII in one copy */
+			size_t j = i + 1;
+			while (j < len && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\')
+				j++;
+			if (j - i > cap - o)
+				j = i + (cap - o);
+			if (j == i)
+				break;
+			memcpy(dst + o, s + i, j - i);
+			o += j - i;
+			i = j;
 			continue;
 		}
-		if (i > start)
-			fwrite(s + start, 1, i - start, f);
-		if (c == '"') {
-			fputs("\\\"", f);
-			i++;
-		} else if (c == '\\') {
-			fputs("\\\\", f);
+		if (cap - o < ESC_JSON_UNIT)
+			break;
+		if (c == '"' || c == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = (char)c;
 			i++;
 		} else if (c < 0x80) {
-			switch (c) {
-			case '\n': fputs("\\n", f); break;
-			case '\t': fputs("\\t", f); break;
-			case '\r': fputs("\\r", f); break;
-			case '\b': fputs("\\b", f); break;
-			case '\f': fputs("\\f", f); break;
-			default: fprintf(f, "\\u%04x", c); break;
+			const char *e = c == '\n' ? "\\n" : c == '\t' ? "\\t" : c == '\r' ? "\\r" : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+			if (e != NULL) {
+				dst[o++] = e[0];
+				dst[o++] = e[1];
+			} else {
+				o += hex4(dst + o, c);
 			}
 			i++;
 		} else if ((n = esc_utf8_char(s + i, len - i, &cp)) == 0) {
 			/* not UTF-8: keep OpenSSH's octal escape, as text */
-			fprintf(f, "\\\\%03o", c);
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+			dst[o++] = (char)('0' + (c >> 6));
+			dst[o++] = (char)('0' + ((c >> 3) & 7));
+			dst[o++] = (char)('0' + (c & 7));
 			i++;
 		} else if (cp_dangerous(cp)) {
 			/* same value for a JSON reader, but inert on a terminal (above U+FFFF: a surrogate pair) */
-			if (cp > 0xffff)
-				fprintf(f, "\\u%04x\\u%04x", 0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
-			else
-				fprintf(f, "\\u%04x", cp);
+			if (cp > 0xffff) {
+				o += hex4(dst + o, 0xd800 + ((cp - 0x10000) >> 10));
+				o += hex4(dst + o, 0xdc00 + ((cp - 0x10000) & 0x3ff));
+			} else {
+				o += hex4(dst + o, cp);
+			}
 			i += n;
 		} else {
-			fwrite(s + i, 1, n, f);
+			memcpy(dst + o, s + i, n);
+			o += n;
 			i += n;
 		}
-		start = i;
 	}
-	if (i > start)
-		fwrite(s + start, 1, i - start, f);
+	*used = i;
+	return o;
+}
+
+void esc_json_fputs(FILE *f, const char *src, size_t len)
+{
+	char buf[1024];
+
+	while (len > 0) {
+		size_t used, n = esc_json_mem(buf, sizeof(buf), src, len, &used);
+		fwrite(buf, 1, n, f);
+		src += used;
+		len -= used;
+	}
 }
 
 void esc_json_str(FILE *f, const char *src, size_t len)

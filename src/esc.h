@@ -22,6 +22,14 @@ size_t esc_term(char *dst, size_t size, const char *src, size_t len, bool utf8);
 /* Same, to a stream. */
 void esc_term_fputs(FILE *f, const char *src, size_t len, bool utf8);
 
+/*
+ * JSON string contents (no quotes) into dst: as much of src as fits in cap
+ * bytes, never cutting an escape or a character; *used gets the bytes of src
+ * done. Returns the bytes written. With cap >= ESC_JSON_UNIT it always makes
+ * progress.
+ */
+#define ESC_JSON_UNIT 12
+size_t esc_json_mem(char *dst, size_t cap, const char *src, size_t len, size_t *used);
 /* JSON string contents (no quotes); invalid UTF-8 bytes as the text \ooo. */
 void esc_json_fputs(FILE *f, const char *src, size_t len);
 /* A whole JSON string with quotes. */

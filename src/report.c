@@ -24,8 +24,48 @@
 
 static const char *const flag_names[] = { "READ", "WRITE", "APPEND", "CREATE", "TRUNCATE", "EXCL" };
 
-/* A number in decimal: reports print hundreds of thousands, printf's parsing of the format shows. */
-static void put_u64(FILE *f, uint64_t v)
+/*
+ * JSON goes through a buffer of its own: a report is millions of short
+ * pieces, and each stdio call costs more than the piece. ob_* append to
+ * the buffer and write it to the stream when full and at the end.
+ */
+#define OB_SIZE 16384
+
+struct ob {
+	FILE *f;
+	size_t n;
+	char buf[OB_SIZE];
+};
+
+static void ob_flush(struct ob *o)
+{
+	if (o->n > 0)
+		fwrite(o->buf, 1, o->n, o->f);
+	o->n = 0;
+}
+
+static inline void ob_put(struct ob *o, const char *s, size_t len)
+{
+	if (len > OB_SIZE - o->n) {
+		ob_flush(o);
+		if (len > OB_SIZE) {
+			fwrite(s, 1, len, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->n, s, len);
+	o->n += len;
+}
+
+/* a string literal */
+#define OB_LIT(o, lit) ob_put((o), "" lit, sizeof(lit) - 1)
+
+static inline void ob_str(struct ob *o, const char *s)
+{
+	ob_put(o, s, strlen(s));
+}
+
+static inline void ob_u64(struct ob *o, uint64_t v)
 {
 	char buf[24], *p = buf + sizeof(buf);
 
@@ -33,195 +73,242 @@ static void put_u64(FILE *f, uint64_t v)
 		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	fwrite(p, 1, (size_t)(buf + sizeof(buf) - p), f);
+	ob_put(o, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-/* "name":NUMBER after a comma */
-static void put_field_u64(FILE *f, const char *name, uint64_t v)
+/* octal, at least width digits */
+static void ob_oct(struct ob *o, unsigned v, int width)
 {
-	fputs(name, f);
-	put_u64(f, v);
+	char buf[16], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + (v & 7));
+		v >>= 3;
+		width--;
+	} while (v != 0 || width > 0);
+	ob_put(o, p, (size_t)(buf + sizeof(buf) - p));
 }
 
-static void json_strid(FILE *f, const struct model *m, str_id id)
+/* a JSON string with its quotes */
+static void ob_json_str(struct ob *o, const char *s, size_t len)
+{
+	OB_LIT(o, "\"");
+	while (len > 0) {
+		size_t used, k;
+
+		if (OB_SIZE - o->n < ESC_JSON_UNIT)
+			ob_flush(o);
+		k = esc_json_mem(o->buf + o->n, OB_SIZE - o->n, s, len, &used);
+		o->n += k;
+		s += used;
+		len -= used;
+	}
+	OB_LIT(o, "\"");
+}
+
+/* "name":NUMBER (name carries its comma and quotes) */
+#define OB_FIELD_U64(o, name, v) (OB_LIT(o, name), ob_u64((o), (v)))
+
+static void json_strid(struct ob *o, const struct model *m, str_id id)
 {
 	size_t len;
 	const char *s;
 
 	if (id == 0) {
-		fputs("null", f);
+		OB_LIT(o, "null");
 		return;
 	}
 	s = model_str(m, id, &len);
-	esc_json_str(f, s, len);
+	ob_json_str(o, s, len);
 }
 
-static void json_time(FILE *f, const struct model *m, int64_t t, uint8_t zone, bool known)
+static void json_time(struct ob *o, const struct model *m, int64_t t, uint8_t zone, bool known)
 {
 	char buf[48];
+	size_t n;
 
 	if (!known) {
-		fputs("null", f);
+		OB_LIT(o, "null");
 		return;
 	}
-	ltime_iso(buf, t, model_czones(m), zone);
-	fputc('"', f);
-	fputs(buf, f);
-	fputc('"', f);
+	buf[0] = '"';
+	n = ltime_iso(buf + 1, t, model_czones(m), zone);
+	buf[n + 1] = '"';
+	ob_put(o, buf, n + 2);
 }
 
-static void json_event_fields(FILE *f, const struct model *m, uint32_t ev)
+static void json_event_fields(struct ob *o, const struct model *m, uint32_t ev)
 {
 	const struct model_event *e = model_event(m, ev);
 	size_t len;
 	const char *s;
 
-	fputs("\"time\":", f);
-	json_time(f, m, model_event_time(e), model_event_zone(e), true);
-	fputs(",\"op\":\"", f);
-	fputs(parse_op_name((enum op)e->op), f);
-	fputs("\",\"path\":", f);
+	OB_LIT(o, "\"time\":");
+	json_time(o, m, model_event_time(e), model_event_zone(e), true);
+	OB_LIT(o, ",\"op\":\"");
+	ob_str(o, parse_op_name((enum op)e->op));
+	OB_LIT(o, "\",\"path\":");
 	if (e->file != MODEL_NONE) {
 		s = model_event_path(m, ev, &len);
-		esc_json_str(f, s, len);
+		ob_json_str(o, s, len);
 	} else {
-		fputs("null", f);
+		OB_LIT(o, "null");
 	}
 	if (model_event_file2(m, ev) != MODEL_NONE) {
 		s = model_event_to(m, ev, &len);
-		fputs(",\"to\":", f);
-		esc_json_str(f, s, len);
+		OB_LIT(o, ",\"to\":");
+		ob_json_str(o, s, len);
 	}
 	switch (e->op) {
 	case OP_OPEN:
-		fputs(",\"flags\":[", f);
+		OB_LIT(o, ",\"flags\":[");
 		for (unsigned i = 0, n = 0; i < ARRAY_LEN(flag_names); i++)
-			if (e->oflags & (1u << i))
-				fprintf(f, "%s\"%s\"", n++ ? "," : "", flag_names[i]);
-		fprintf(f, "],\"mode\":\"0%o\"", e->arg);
+			if (e->oflags & (1u << i)) {
+				if (n++)
+					OB_LIT(o, ",");
+				OB_LIT(o, "\"");
+				ob_str(o, flag_names[i]);
+				OB_LIT(o, "\"");
+			}
+		OB_LIT(o, "],\"mode\":\"");
+		OB_LIT(o, "0");
+		ob_oct(o, e->arg, 1);
+		OB_LIT(o, "\"");
 		break;
 	case OP_MKDIR:
-		fprintf(f, ",\"mode\":\"0%o\"", e->arg);
+		OB_LIT(o, ",\"mode\":\"");
+		OB_LIT(o, "0");
+		ob_oct(o, e->arg, 1);
+		OB_LIT(o, "\"");
 		break;
 	case OP_CLOSE:
 	case OP_FORCED_CLOSE:
-		put_field_u64(f, ",\"bytes_read\":", model_event_num(m, ev, 0));
-		put_field_u64(f, ",\"bytes_written\":", model_event_num(m, ev, 1));
+		OB_FIELD_U64(o, ",\"bytes_read\":", model_event_num(m, ev, 0));
+		OB_FIELD_U64(o, ",\"bytes_written\":", model_event_num(m, ev, 1));
 		break;
 	case OP_SET:
 		switch (model_event_set_attr(e)) {
 		case SET_SIZE:
-			fprintf(f, ",\"attr\":\"size\",\"value\":%" PRIu64, model_event_num(m, ev, 0));
+			OB_FIELD_U64(o, ",\"attr\":\"size\",\"value\":", model_event_num(m, ev, 0));
 			break;
 		case SET_MODE:
-			fprintf(f, ",\"attr\":\"mode\",\"value\":\"%04o\"", e->arg);
+			OB_LIT(o, ",\"attr\":\"mode\",\"value\":\"");
+			ob_oct(o, e->arg, 4);
+			OB_LIT(o, "\"");
 			break;
 		case SET_MODTIME:
-			fputs(",\"attr\":\"modtime\",\"value\":", f);
-			json_strid(f, m, e->arg);
+			OB_LIT(o, ",\"attr\":\"modtime\",\"value\":");
+			json_strid(o, m, e->arg);
 			break;
 		case SET_OWNER:
-			fprintf(f, ",\"attr\":\"owner\",\"value\":\"%" PRIu64 ":%" PRIu64 "\"", model_event_num(m, ev, 0),
-			        model_event_num(m, ev, 1));
+			OB_FIELD_U64(o, ",\"attr\":\"owner\",\"value\":\"", model_event_num(m, ev, 0));
+			OB_FIELD_U64(o, ":", model_event_num(m, ev, 1));
+			OB_LIT(o, "\"");
 			break;
 		case SET_UNKNOWN:
-			fputs(",\"attr\":null,\"value\":null", f);
+			OB_LIT(o, ",\"attr\":null,\"value\":null");
 			break;
 		}
 		break;
 	case OP_VERSION:
-		fprintf(f, ",\"version\":%u", e->arg);
+		OB_FIELD_U64(o, ",\"version\":", e->arg);
 		break;
 	case OP_USERS_GROUPS:
-		fprintf(f, ",\"users\":%" PRIu64 ",\"groups\":%" PRIu64, model_event_num(m, ev, 0),
-		        model_event_num(m, ev, 1));
+		OB_FIELD_U64(o, ",\"users\":", model_event_num(m, ev, 0));
+		OB_FIELD_U64(o, ",\"groups\":", model_event_num(m, ev, 1));
 		break;
 	case OP_REFUSED:
-		fputs(",\"request\":", f);
-		json_strid(f, m, e->arg);
-		fputs(",\"reason\":", f);
-		if ((e->bits >> 6) != 0)
-			fprintf(f, "\"%s\"", model_event_reason(m, ev));
-		else
-			fputs("null", f);
+		OB_LIT(o, ",\"request\":");
+		json_strid(o, m, e->arg);
+		OB_LIT(o, ",\"reason\":");
+		if ((e->bits >> 6) != 0) {
+			OB_LIT(o, "\"");
+			ob_str(o, model_event_reason(m, ev));
+			OB_LIT(o, "\"");
+		} else {
+			OB_LIT(o, "null");
+		}
 		if (e->bits & EV_INIT)
-			fputs(",\"init\":true", f);
+			OB_LIT(o, ",\"init\":true");
 		break;
 	case OP_ERROR:
 	case OP_FATAL:
-		fputs(",\"message\":", f);
-		json_strid(f, m, e->arg);
+		OB_LIT(o, ",\"message\":");
+		json_strid(o, m, e->arg);
 		break;
 	default:
 		break;
 	}
-	fputs(",\"status\":", f);
+	OB_LIT(o, ",\"status\":");
 	if (e->bits & EV_FAILED) {
 		s = model_event_status(m, ev);
-		esc_json_str(f, s, strlen(s));
+		ob_json_str(o, s, strlen(s));
 	} else {
-		fputs("\"ok\"", f);
+		OB_LIT(o, "\"ok\"");
 	}
 	if (e->dkind != DK_NONE) {
-		fputs(",\"destructive\":\"", f);
-		fputs(model_destr_name((enum destr_kind)e->dkind), f);
-		fputc('"', f);
+		OB_LIT(o, ",\"destructive\":\"");
+		ob_str(o, model_destr_name((enum destr_kind)e->dkind));
+		OB_LIT(o, "\"");
 	}
 	if (e->bits & EV_TRUNCATED)
-		fputs(",\"truncated\":true", f);
+		OB_LIT(o, ",\"truncated\":true");
 	if (e->bits & EV_AMBIGUOUS)
-		fputs(",\"ambiguous\":true", f);
+		OB_LIT(o, ",\"ambiguous\":true");
 }
 
 /* {"type":TYPE,"host":..,"program":..,"pid":..,"user":..,"ip":.. (the object left open) */
-static void json_who(FILE *f, const struct model *m, const char *type, const struct model_session *s)
+static void json_who(struct ob *o, const struct model *m, const char *type, const struct model_session *s)
 {
-	fputs("{\"type\":\"", f);
-	fputs(type, f);
-	fputs("\",\"host\":", f);
-	json_strid(f, m, s->host);
-	fputs(",\"program\":", f);
-	json_strid(f, m, s->prog);
-	put_field_u64(f, ",\"pid\":", s->pid);
-	fputs(",\"user\":", f);
-	json_strid(f, m, s->user);
-	fputs(",\"ip\":", f);
-	json_strid(f, m, s->ip);
+	OB_LIT(o, "{\"type\":\"");
+	ob_str(o, type);
+	OB_LIT(o, "\",\"host\":");
+	json_strid(o, m, s->host);
+	OB_LIT(o, ",\"program\":");
+	json_strid(o, m, s->prog);
+	OB_FIELD_U64(o, ",\"pid\":", s->pid);
+	OB_LIT(o, ",\"user\":");
+	json_strid(o, m, s->user);
+	OB_LIT(o, ",\"ip\":");
+	json_strid(o, m, s->ip);
 }
 
-static void json_session_head(FILE *f, const struct model *m, uint32_t sess)
+static void json_session_head(struct ob *o, const struct model *m, uint32_t sess)
 {
 	const struct model_session *s = model_session(m, sess);
 
-	json_who(f, m, "session", s);
-	fputs(",\"start\":", f);
-	json_time(f, m, s->start, s->zone_start, !(s->flags & SF_NO_OPEN));
-	fputs(",\"end\":", f);
-	json_time(f, m, s->end, s->zone_end, (s->flags & SF_HAS_CLOSE) != 0);
-	fputs(",\"state\":\"", f);
-	fputs(model_state_name((enum sess_state)s->state), f);
-	fputc('"', f);
-	put_field_u64(f, ",\"bytes_read\":", s->bytes_read);
-	put_field_u64(f, ",\"bytes_written\":", s->bytes_written);
-	put_field_u64(f, ",\"deletions\":", s->ndeletions);
-	put_field_u64(f, ",\"failures\":", s->nfailures);
+	json_who(o, m, "session", s);
+	OB_LIT(o, ",\"start\":");
+	json_time(o, m, s->start, s->zone_start, !(s->flags & SF_NO_OPEN));
+	OB_LIT(o, ",\"end\":");
+	json_time(o, m, s->end, s->zone_end, (s->flags & SF_HAS_CLOSE) != 0);
+	OB_LIT(o, ",\"state\":\"");
+	ob_str(o, model_state_name((enum sess_state)s->state));
+	OB_LIT(o, "\"");
+	OB_FIELD_U64(o, ",\"bytes_read\":", s->bytes_read);
+	OB_FIELD_U64(o, ",\"bytes_written\":", s->bytes_written);
+	OB_FIELD_U64(o, ",\"deletions\":", s->ndeletions);
+	OB_FIELD_U64(o, ",\"failures\":", s->nfailures);
 }
 
-static void json_session(FILE *f, const struct model *m, const struct filter *flt, uint32_t sess)
+static void json_session(struct ob *o, const struct model *m, const struct filter *flt, uint32_t sess)
 {
 	uint32_t ev, last;
 	int n = 0;
 
-	json_session_head(f, m, sess);
-	fputs(",\"events\":[", f);
+	json_session_head(o, m, sess);
+	OB_LIT(o, ",\"events\":[");
 	for (filter_event_span(m, flt, sess, &ev, &last); ev != MODEL_NONE && ev <= last; ev = model_event(m, ev)->next) {
 		if (flt != NULL && !filter_event(m, flt, ev))
 			continue;
-		fputs(n++ ? ",{" : "{", f);
-		json_event_fields(f, m, ev);
-		fputc('}', f);
+		if (n++)
+			OB_LIT(o, ",{");
+		else
+			OB_LIT(o, "{");
+		json_event_fields(o, m, ev);
+		OB_LIT(o, "}");
 	}
-	fputs("]}\n", f);
+	OB_LIT(o, "]}\n");
 }
 
 void report_json_summary(FILE *f, const struct model *m)
@@ -590,12 +677,13 @@ static void text_session(FILE *f, const struct model *m, const struct filter *fl
 	free(acts);
 }
 
-void report_session(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o,
-                    uint32_t sess)
+/* One session: JSON through ob (whose stream is f), CSV and text straight to f. */
+static void session_out(FILE *f, struct ob *ob, const struct model *m, const struct filter *flt,
+                        const struct report_opts *o, uint32_t sess)
 {
 	switch (o->format) {
 	case RF_JSON:
-		json_session(f, m, flt, sess);
+		json_session(ob, m, flt, sess);
 		break;
 	case RF_CSV: {
 		uint32_t ev, last;
@@ -610,6 +698,30 @@ void report_session(FILE *f, const struct model *m, const struct filter *flt, co
 	case RF_SUMMARY:
 		break;
 	}
+}
+
+void report_session(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o,
+                    uint32_t sess)
+{
+	struct ob ob;
+
+	ob.f = f;
+	ob.n = 0;
+	session_out(f, &ob, m, flt, o, sess);
+	ob_flush(&ob);
+}
+
+/* Sessions ids[from..to) through one buffer. */
+static void sessions_out(FILE *f, const struct model *m, const struct filter *flt, const struct report_opts *o,
+                         const uint32_t *ids, size_t from, size_t to)
+{
+	struct ob ob;
+
+	ob.f = f;
+	ob.n = 0;
+	for (size_t i = from; i < to; i++)
+		session_out(f, &ob, m, flt, o, ids[i]);
+	ob_flush(&ob);
 }
 
 static int64_t start_of(const struct model *m, uint32_t s)
@@ -663,8 +775,7 @@ static void write_chunk(FILE *f, const struct par *p, size_t c)
 {
 	size_t end = (c + 1) * CHUNK < p->k ? (c + 1) * CHUNK : p->k;
 
-	for (size_t i = c * CHUNK; i < end; i++)
-		report_session(f, p->m, p->flt, p->o, p->ids[i]);
+	sessions_out(f, p->m, p->flt, p->o, p->ids, c * CHUNK, end);
 }
 
 static void *par_helper(void *arg)
@@ -771,8 +882,7 @@ void report_write(FILE *f, const struct model *m, const struct filter *flt, cons
 	if (o->format == RF_CSV)
 		report_csv_header(f);
 	if (o->format != RF_SUMMARY && !(o->threads > 1 && k >= PAR_MIN && write_parallel(f, m, flt, o, ids, k)))
-		for (size_t i = 0; i < k; i++)
-			report_session(f, m, flt, o, ids[i]);
+		sessions_out(f, m, flt, o, ids, 0, k);
 	if (o->format == RF_JSON || o->format == RF_SUMMARY)
 		report_json_summary(f, m);
 	if (o->format == RF_TEXT) {
@@ -791,10 +901,14 @@ void report_follow_event(FILE *f, const struct model *m, const struct report_opt
 	char t[48];
 
 	if (o->format == RF_JSON) {
-		json_who(f, m, "event", s);
-		fputc(',', f);
-		json_event_fields(f, m, ev);
-		fputs("}\n", f);
+		struct ob ob;
+		ob.f = f;
+		ob.n = 0;
+		json_who(&ob, m, "event", s);
+		OB_LIT(&ob, ",");
+		json_event_fields(&ob, m, ev);
+		OB_LIT(&ob, "}\n");
+		ob_flush(&ob);
 	} else if (o->format == RF_CSV) {
 		csv_event(f, m, ev);
 	} else {
@@ -819,8 +933,12 @@ void report_follow_session(FILE *f, const struct model *m, const struct report_o
 	char t[48];
 
 	if (o->format == RF_JSON) {
-		json_session_head(f, m, sess);
-		fputs("}\n", f);
+		struct ob ob;
+		ob.f = f;
+		ob.n = 0;
+		json_session_head(&ob, m, sess);
+		OB_LIT(&ob, "}\n");
+		ob_flush(&ob);
 	} else if (o->format == RF_TEXT) {
 		fmt_when(t, what == MC_CLOSED && s->end ? s->end : s->last);
 		fprintf(f, "%s ", t);

@@ -27,6 +27,7 @@
 #include "parse.h"
 #include "report.h"
 
+
 Suite *suite_hostile(void);
 
 #define DIR_HOSTILE "tests/hostile"
@@ -758,6 +759,35 @@ START_TEST(test_esc_all_bytes)
 }
 END_TEST
 
+/* esc_json_mem in any buffer size writes what one call with room for all writes, in whole units. */
+START_TEST(test_esc_json_chunks)
+{
+	static const char src[] = "plain \"q\" \\ \t\n\x01\x1b[31m caf\xc3\xa9 \xe2\x80\xae \xf0\x9f\x98\x80 \xf3\xa0\x80\x81 \xff\xc3 end";
+	const size_t len = sizeof(src) - 1;
+	char whole[sizeof(src) * 6], part[sizeof(src) * 6];
+	size_t used, n = esc_json_mem(whole, sizeof(whole), src, len, &used);
+
+	ck_assert_uint_eq(used, len);
+	ck_assert(memmem(whole, n, "\\u001b", 6) != NULL);
+	ck_assert(memmem(whole, n, "\\u202e", 6) != NULL);
+	ck_assert(memmem(whole, n, "\xf0\x9f\x98\x80", 4) != NULL);
+	ck_assert(memmem(whole, n, "\\udb40\\udc01", 12) != NULL);
+	ck_assert(memmem(whole, n, "\\\\377", 5) != NULL);
+	ck_assert(memmem(whole, n, "caf\xc3\xa9", 5) != NULL);
+	ck_assert(scan_output(whole, n, false, false) == NULL);
+	for (size_t cap = ESC_JSON_UNIT; cap <= n + 1; cap++) {
+		size_t o = 0, i = 0;
+		while (i < len) {
+			size_t k = esc_json_mem(part + o, cap, src + i, len - i, &used);
+			ck_assert_msg(used > 0 && k <= cap, "cap %zu: no progress or overrun", cap);
+			o += k;
+			i += used;
+		}
+		ck_assert_msg(o == n && memcmp(part, whole, n) == 0, "cap %zu: other bytes", cap);
+	}
+}
+END_TEST
+
 Suite *suite_hostile(void)
 {
 	Suite *s = suite_create("hostile");
@@ -771,6 +801,7 @@ Suite *suite_hostile(void)
 	tcase_add_test(tc, test_reports_inert);
 	tcase_add_test(tc, test_esc_4byte_ascii);
 	tcase_add_test(tc, test_esc_all_bytes);
+	tcase_add_test(tc, test_esc_json_chunks);
 	tcase_add_test(tc, test_impossible_dates_in_file);
 	suite_add_tcase(s, tc);
 	return s;
