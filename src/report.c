@@ -747,13 +747,20 @@ static int cmp_start(const void *a, const void *b)
  * A large report is written by two threads without changing a byte: the
  * sessions (in report order) are cut into chunks; this thread writes the
  * even chunks straight to the output, a helper renders the odd ones into
- * memory, a few chunks ahead, and this thread copies each out in its turn.
+ * memory (AHEAD buffers, reused), a few chunks ahead, and this thread
+ * copies each out in its turn.
  */
 #define CHUNK 128       /* sessions per chunk */
 #define AHEAD 4         /* odd chunks the helper may hold rendered */
 #define PAR_MIN (4 * CHUNK)
 
-enum slot_state { SLOT_FREE, SLOT_READY, SLOT_FAILED };
+/* A block of rendered sessions; its memory is kept and reused, so a long report does not churn the heap. */
+struct slot {
+	bool ready;
+	char *buf;
+	size_t len, cap;
+	FILE *f;        /* the helper's stream into buf */
+};
 
 struct par {
 	const struct model *m;
@@ -763,13 +770,20 @@ struct par {
 	size_t k, nchunks;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool stop;
-	struct {
-		enum slot_state state;
-		char *buf;
-		size_t len;
-	} slot[AHEAD];
+	bool failed;    /* the helper could not open its streams: this thread writes every chunk */
+	struct slot slot[AHEAD];
 };
+
+static ssize_t slot_write(void *cookie, const char *data, size_t n)
+{
+	struct slot *s = cookie;
+
+	if (n > s->cap - s->len)
+		xgrow(&s->buf, &s->cap, s->len + n, 1);
+	memcpy(s->buf + s->len, data, n);
+	s->len += n;
+	return (ssize_t)n;
+}
 
 static void write_chunk(FILE *f, const struct par *p, size_t c)
 {
@@ -781,40 +795,38 @@ static void write_chunk(FILE *f, const struct par *p, size_t c)
 static void *par_helper(void *arg)
 {
 	struct par *p = arg;
+	const cookie_io_functions_t io = { .write = slot_write };
+	size_t opened = 0;
 
-	for (size_t c = 1; c < p->nchunks; c += 2) {
-		size_t sl = (c / 2) % AHEAD;
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *mf;
-		bool ok;
-
-		pthread_mutex_lock(&p->mu);
-		while (p->slot[sl].state != SLOT_FREE && !p->stop)
-			pthread_cond_wait(&p->cv, &p->mu);
-		bool stop = p->stop;
-		pthread_mutex_unlock(&p->mu);
-		if (stop)
+	for (; opened < AHEAD; opened++) {
+		p->slot[opened].f = fopencookie(&p->slot[opened], "w", io);
+		if (p->slot[opened].f == NULL)
 			break;
-		mf = open_memstream(&buf, &len);
-		ok = mf != NULL;
-		if (ok) {
-			__fsetlocking(mf, FSETLOCKING_BYCALLER);
-			write_chunk(mf, p, c);
-			ok = fclose(mf) == 0;
-		}
-		if (!ok) {
-			free(buf);
-			buf = NULL;
-			len = 0;
-		}
+		__fsetlocking(p->slot[opened].f, FSETLOCKING_BYCALLER);
+	}
+	if (opened < AHEAD) {
 		pthread_mutex_lock(&p->mu);
-		p->slot[sl].buf = buf;
-		p->slot[sl].len = len;
-		p->slot[sl].state = ok ? SLOT_READY : SLOT_FAILED;
+		p->failed = true;
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
+	for (size_t c = 1; opened == AHEAD && c < p->nchunks; c += 2) {
+		struct slot *s = &p->slot[(c / 2) % AHEAD];
+
+		pthread_mutex_lock(&p->mu);
+		while (s->ready)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		s->len = 0;
+		write_chunk(s->f, p, c);
+		fflush(s->f);
+		pthread_mutex_lock(&p->mu);
+		s->ready = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	for (size_t i = 0; i < opened; i++)
+		fclose(p->slot[i].f);
 	return NULL;
 }
 
@@ -833,30 +845,31 @@ static bool write_parallel(FILE *f, const struct model *m, const struct filter *
 		return false;
 	}
 	for (size_t c = 0; c < p.nchunks; c++) {
+		struct slot *s = &p.slot[(c / 2) % AHEAD];
+		bool failed;
+
 		if (c % 2 == 0) {
 			write_chunk(f, &p, c);
 			continue;
 		}
-		size_t sl = (c / 2) % AHEAD;
 		pthread_mutex_lock(&p.mu);
-		while (p.slot[sl].state == SLOT_FREE)
+		while (!s->ready && !p.failed)
 			pthread_cond_wait(&p.cv, &p.mu);
-		char *buf = p.slot[sl].buf;
-		size_t len = p.slot[sl].len;
-		bool ready = p.slot[sl].state == SLOT_READY;
+		failed = p.failed;
 		pthread_mutex_unlock(&p.mu);
-		if (ready)
-			fwrite(buf, 1, len, f);
-		else
-			write_chunk(f, &p, c);     /* the helper had no memory for it */
-		free(buf);
+		if (failed) {
+			write_chunk(f, &p, c);
+			continue;
+		}
+		fwrite(s->buf, 1, s->len, f);
 		pthread_mutex_lock(&p.mu);
-		p.slot[sl].buf = NULL;
-		p.slot[sl].state = SLOT_FREE;
+		s->ready = false;
 		pthread_cond_broadcast(&p.cv);
 		pthread_mutex_unlock(&p.mu);
 	}
 	pthread_join(th, NULL);
+	for (size_t i = 0; i < AHEAD; i++)
+		free(p.slot[i].buf);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	return true;
