@@ -745,14 +745,24 @@ static int cmp_start(const void *a, const void *b)
 
 /*
  * A large report is written by two threads without changing a byte: the
- * sessions (in report order) are cut into chunks; this thread writes the
- * even chunks straight to the output, a helper renders the odd ones into
- * memory (AHEAD buffers, reused), a few chunks ahead, and this thread
- * copies each out in its turn.
+ * sessions (in report order) are cut into chunks of at most CHUNK sessions
+ * and about CHUNK_EVENTS events; this thread writes every other chunk
+ * straight to the output, a helper renders the others into memory (AHEAD
+ * buffers, reused), a few chunks ahead, and this thread copies each out in
+ * its turn. A session of more than CHUNK_EVENTS events is a chunk of its own
+ * and always written by this thread, so the helper never holds more than
+ * about AHEAD * CHUNK_EVENTS events of text.
  */
-#define CHUNK 128       /* sessions per chunk */
-#define AHEAD 4         /* odd chunks the helper may hold rendered */
+#define CHUNK 128               /* sessions per chunk, at most */
+#define CHUNK_EVENTS 4096       /* events per chunk, about */
+#define AHEAD 4                 /* chunks the helper may hold rendered */
 #define PAR_MIN (4 * CHUNK)
+
+/* A run of sessions ids[from..to); hseq: its number among the helper's chunks, or -1 (this thread's). */
+struct chunk {
+	uint32_t from, to;
+	int64_t hseq;
+};
 
 /* A block of rendered sessions; its memory is kept and reused, so a long report does not churn the heap. */
 struct slot {
@@ -767,7 +777,8 @@ struct par {
 	const struct filter *flt;
 	const struct report_opts *o;
 	const uint32_t *ids;
-	size_t k, nchunks;
+	const struct chunk *chunk;
+	size_t nchunks;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool failed;    /* the helper could not open its streams: this thread writes every chunk */
@@ -785,11 +796,47 @@ static ssize_t slot_write(void *cookie, const char *data, size_t n)
 	return (ssize_t)n;
 }
 
-static void write_chunk(FILE *f, const struct par *p, size_t c)
+static void write_chunk(FILE *f, const struct par *p, const struct chunk *c)
 {
-	size_t end = (c + 1) * CHUNK < p->k ? (c + 1) * CHUNK : p->k;
+	sessions_out(f, p->m, p->flt, p->o, p->ids, c->from, c->to);
+}
 
-	sessions_out(f, p->m, p->flt, p->o, p->ids, c * CHUNK, end);
+/* The events of sess a report shows at most: its weight for cutting chunks. */
+static size_t weight(const struct model *m, const struct filter *flt, uint32_t sess)
+{
+	const struct model_session *s = model_session(m, sess);
+
+	return 1 + (flt != NULL && flt->deletions ? s->ndeletions : s->nevents);
+}
+
+/* Cut ids[0..k) into chunks (malloc'd, *n of them), alternating owners; heavy sessions are this thread's. */
+static struct chunk *cut_chunks(const struct model *m, const struct filter *flt, const uint32_t *ids, size_t k,
+                                size_t *n)
+{
+	struct chunk *c = xmalloc((k ? k : 1) * sizeof(*c));
+	size_t nc = 0, i = 0;
+	int64_t hseq = 0;
+	bool helper = false;
+
+	while (i < k) {
+		size_t from = i, w = weight(m, flt, ids[i]);
+
+		if (w > CHUNK_EVENTS) {
+			c[nc++] = (struct chunk){ (uint32_t)i, (uint32_t)(i + 1), -1 };
+			i++;
+			continue;
+		}
+		for (i++; i < k && i - from < CHUNK; i++) {
+			size_t wi = weight(m, flt, ids[i]);
+			if (wi > CHUNK_EVENTS || w + wi > CHUNK_EVENTS)
+				break;
+			w += wi;
+		}
+		c[nc++] = (struct chunk){ (uint32_t)from, (uint32_t)i, helper ? hseq++ : -1 };
+		helper = !helper;
+	}
+	*n = nc;
+	return c;
 }
 
 static void *par_helper(void *arg)
@@ -810,15 +857,17 @@ static void *par_helper(void *arg)
 		pthread_cond_broadcast(&p->cv);
 		pthread_mutex_unlock(&p->mu);
 	}
-	for (size_t c = 1; opened == AHEAD && c < p->nchunks; c += 2) {
-		struct slot *s = &p->slot[(c / 2) % AHEAD];
+	for (size_t c = 0; opened == AHEAD && c < p->nchunks; c++) {
+		if (p->chunk[c].hseq < 0)
+			continue;
+		struct slot *s = &p->slot[p->chunk[c].hseq % AHEAD];
 
 		pthread_mutex_lock(&p->mu);
 		while (s->ready)
 			pthread_cond_wait(&p->cv, &p->mu);
 		pthread_mutex_unlock(&p->mu);
 		s->len = 0;
-		write_chunk(s->f, p, c);
+		write_chunk(s->f, p, &p->chunk[c]);
 		fflush(s->f);
 		pthread_mutex_lock(&p->mu);
 		s->ready = true;
@@ -830,35 +879,43 @@ static void *par_helper(void *arg)
 	return NULL;
 }
 
-/* The sessions ids[0..k) in order, by two threads; false if no helper could start. */
+/*
+ * The sessions ids[0..k) in order, by two threads; false if no helper could
+ * start. (The helper's allocations, like every one, exit the program when
+ * memory runs out.)
+ */
 static bool write_parallel(FILE *f, const struct model *m, const struct filter *flt,
                            const struct report_opts *o, const uint32_t *ids, size_t k)
 {
-	struct par p = { .m = m, .flt = flt, .o = o, .ids = ids, .k = k, .nchunks = (k + CHUNK - 1) / CHUNK };
+	struct par p = { .m = m, .flt = flt, .o = o, .ids = ids };
 	pthread_t th;
 
+	p.chunk = cut_chunks(m, flt, ids, k, &p.nchunks);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	if (pthread_create(&th, NULL, par_helper, &p) != 0) {
 		pthread_cond_destroy(&p.cv);
 		pthread_mutex_destroy(&p.mu);
+		free((void *)p.chunk);
 		return false;
 	}
 	for (size_t c = 0; c < p.nchunks; c++) {
-		struct slot *s = &p.slot[(c / 2) % AHEAD];
+		const struct chunk *ch = &p.chunk[c];
+		struct slot *s;
 		bool failed;
 
-		if (c % 2 == 0) {
-			write_chunk(f, &p, c);
+		if (ch->hseq < 0) {
+			write_chunk(f, &p, ch);
 			continue;
 		}
+		s = &p.slot[ch->hseq % AHEAD];
 		pthread_mutex_lock(&p.mu);
 		while (!s->ready && !p.failed)
 			pthread_cond_wait(&p.cv, &p.mu);
 		failed = p.failed;
 		pthread_mutex_unlock(&p.mu);
 		if (failed) {
-			write_chunk(f, &p, c);
+			write_chunk(f, &p, ch);
 			continue;
 		}
 		fwrite(s->buf, 1, s->len, f);
@@ -870,6 +927,7 @@ static bool write_parallel(FILE *f, const struct model *m, const struct filter *
 	pthread_join(th, NULL);
 	for (size_t i = 0; i < AHEAD; i++)
 		free(p.slot[i].buf);
+	free((void *)p.chunk);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	return true;
