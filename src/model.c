@@ -643,7 +643,7 @@ static void destroy(struct model *m, struct model_event *e, uint32_t file, enum 
 	struct model_session *s = &m->sess[e->sess];
 
 	e->dkind = (uint8_t)k;
-	if (s->first_del == MODEL_NONE || id < s->first_del)
+	if (id < s->first_del)              /* MODEL_NONE is the largest id */
 		s->first_del = id;
 	if (s->last_del == MODEL_NONE || id > s->last_del)
 		s->last_del = id;

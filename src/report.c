@@ -777,7 +777,7 @@ struct par {
 	const struct filter *flt;
 	const struct report_opts *o;
 	const uint32_t *ids;
-	const struct chunk *chunk;
+	struct chunk *chunk;
 	size_t nchunks;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -896,7 +896,7 @@ static bool write_parallel(FILE *f, const struct model *m, const struct filter *
 	if (pthread_create(&th, NULL, par_helper, &p) != 0) {
 		pthread_cond_destroy(&p.cv);
 		pthread_mutex_destroy(&p.mu);
-		free((void *)p.chunk);
+		free(p.chunk);
 		return false;
 	}
 	for (size_t c = 0; c < p.nchunks; c++) {
@@ -927,7 +927,7 @@ static bool write_parallel(FILE *f, const struct model *m, const struct filter *
 	pthread_join(th, NULL);
 	for (size_t i = 0; i < AHEAD; i++)
 		free(p.slot[i].buf);
-	free((void *)p.chunk);
+	free(p.chunk);
 	pthread_cond_destroy(&p.cv);
 	pthread_mutex_destroy(&p.mu);
 	return true;

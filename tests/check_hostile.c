@@ -474,42 +474,63 @@ START_TEST(test_huge_line)
 }
 END_TEST
 
+#define TMP_LOG "/tmp/sftptop-hostile-XXXXXX"
+
+/* A new temporary log open for writing; its name goes to path (sizeof(TMP_LOG) bytes). */
+static FILE *tmp_log(char *path)
+{
+	int fd;
+	FILE *f;
+
+	strcpy(path, TMP_LOG);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
+/* The model of the file at path, read by ingest_files as from the command line; the file is removed. */
+static struct model *model_of_file(const char *path)
+{
+	struct model *m = model_new(NULL);
+	struct ingest *in = ingest_new(m, NULL);
+	const char *files[] = { path };
+
+	ingest_set_reference(in, reference());
+	ck_assert_int_eq(ingest_files(in, files, 1), 0);
+	ingest_free(in);
+	unlink(path);
+	return m;
+}
+
 /* Lines of megabytes in a file read by ingest_files (plain and threaded readers): counted, memory bounded. */
 START_TEST(test_huge_lines_in_file)
 {
 	static const char head[] = "Nov 24 11:02:31 h internal-sftp[9]: session opened for local user big from [192.0.2.9]\n";
 	static const char mid[] = "Nov 24 11:02:32 h internal-sftp[9]: remove name \"/up/after-the-long-line\"\n";
-	char path[] = "/tmp/sftptop-hostile-XXXXXX";
+	char path[sizeof(TMP_LOG)];
 	size_t sizes[] = { 3u << 20, 6u << 20 };   /* below and above the threaded reader's 4 MiB */
 
 	for (size_t k = 0; k < 2; k++) {
-		int fd = mkstemp(path);
-		FILE *f;
-		struct model *m = model_new(NULL);
-		struct ingest *in = ingest_new(m, NULL);
-		const char *files[] = { path };
+		FILE *f = tmp_log(path);
+		struct model *m;
 		char *big = malloc(sizes[k]);
 
-		ck_assert_int_ge(fd, 0);
 		ck_assert_ptr_nonnull(big);
 		memset(big, 'x', sizes[k]);
-		f = fdopen(fd, "w");
 		fputs(head, f);
 		fwrite(big, 1, sizes[k], f);
 		fputc('\n', f);
 		fputs(mid, f);
 		fwrite(big, 1, 300000, f);   /* and a last one without its newline */
 		fclose(f);
-		ingest_set_reference(in, reference());
-		ck_assert_int_eq(ingest_files(in, files, 1), 0);
+		m = model_of_file(path);
 		ck_assert_uint_eq(model_stats(m)->lines, 4);
 		ck_assert_uint_eq(model_stats(m)->unparsed_lines, 2);
 		ck_assert_uint_eq(model_nevents(m), 1);
 		ck_assert_uint_eq(model_nsessions(m), 1);
-		unlink(path);
-		strcpy(path, "/tmp/sftptop-hostile-XXXXXX");
 		free(big);
-		ingest_free(in);
 		model_free(m);
 	}
 }
@@ -522,27 +543,21 @@ START_TEST(test_impossible_dates_in_file)
 		"Feb 30 10:00:00 h cron[1]: a foreign line",
 		"Feb 30 10:00:01 h internal-sftp[5]: realpath \"/an/sftp/line\"",
 	};
-	char path[] = "/tmp/sftptop-hostile-XXXXXX";
+	char path[sizeof(TMP_LOG)];
 	size_t fill[] = { 1000, 80000 };   /* below and above the threaded reader's 4 MiB */
 
 	setenv("SFTPTOP_THREADS", "2", 1);
 	for (size_t k = 0; k < 2; k++) {
-		int fd = mkstemp(path);
-		FILE *f;
-		struct model *m = model_new(NULL);
-		struct ingest *in = ingest_new(m, NULL);
-		const char *files[] = { path };
+		FILE *f = tmp_log(path);
+		struct model *m;
 		size_t len;
 
-		ck_assert_int_ge(fd, 0);
-		f = fdopen(fd, "w");
 		for (size_t i = 0; i < fill[k]; i++)
 			fprintf(f, "Nov 24 11:02:31 h internal-sftp[%zu]: stat name \"/a/rather/long/path/to/fill/the/file/%zu\"\n",
 			        i % 500 + 1, i);
 		fprintf(f, "%s\n%s\n", bad[0], bad[1]);
 		fclose(f);
-		ingest_set_reference(in, reference());
-		ck_assert_int_eq(ingest_files(in, files, 1), 0);
+		m = model_of_file(path);
 		ck_assert_uint_eq(model_stats(m)->unparsed_lines, 2);
 		ck_assert_uint_eq(model_unparsed_count(m), 2);
 		for (size_t i = 0; i < 2; i++) {
@@ -550,9 +565,6 @@ START_TEST(test_impossible_dates_in_file)
 			ck_assert_msg(len == strlen(bad[i]) && memcmp(got, bad[i], len) == 0, "%zu lines: kept '%.*s'",
 			              fill[k], (int)len, got);
 		}
-		unlink(path);
-		strcpy(path, "/tmp/sftptop-hostile-XXXXXX");
-		ingest_free(in);
 		model_free(m);
 	}
 }
