@@ -482,13 +482,24 @@ struct slot {
 	size_t used, acap;
 };
 
+/*
+ * Waking a thread costs more than parsing a few lines (a futex call, and on
+ * a virtual machine an interrupt between processors), so threads sleep on
+ * conditions of their own and are woken only when it is worth it: the
+ * calling thread when the batch it waits for is ready, the helpers when half
+ * the slots are free again (or the load is over), not at every batch.
+ */
 struct loader {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_mutex_t rd;          /* taking lines from the file (src) */
+	pthread_mutex_t mu;          /* the rest; taken inside rd, never around it */
+	pthread_cond_t ready;        /* the calling thread waits here ... */
+	pthread_cond_t room;         /* ... the helpers here */
 	struct src *s;
 	struct slot *slot;
 	size_t nslot;
 	uint64_t claimed, applied;   /* batches taken from the file, and given to the model */
+	int sleepers;                /* helpers waiting for room */
+	bool waiting;                /* the calling thread waits for batch number applied */
 	bool done;                   /* the file has no more (or could not be read) */
 	int err;
 };
@@ -500,14 +511,31 @@ struct helper {
 	struct clock ck;
 };
 
-/* With the lock held: the next batch of whole lines from the file, or NULL. */
+/*
+ * The next batch of whole lines from the file, taken by one thread at a time
+ * (L->rd) and in the order of the slots; called without L->mu, which it holds
+ * only to reserve the slot, so copying and reading never keep the calling
+ * thread from the batches it applies. NULL when the slot is not free (another
+ * thread was first) or the load is over. At the end of the file (or a read
+ * error) the slot reserved goes out as an empty batch.
+ */
 static struct slot *claim(struct loader *L)
 {
 	struct src *s = L->s;
-	struct slot *b = &L->slot[L->claimed % L->nslot];
+	struct slot *b;
 
-	if (L->done || b->state != SLOT_FREE)
+	pthread_mutex_lock(&L->rd);
+	pthread_mutex_lock(&L->mu);
+	b = &L->slot[L->claimed % L->nslot];
+	if (L->done || b->state != SLOT_FREE) {
+		pthread_mutex_unlock(&L->mu);
+		pthread_mutex_unlock(&L->rd);
 		return NULL;
+	}
+	b->state = SLOT_PARSING;
+	L->claimed++;
+	pthread_mutex_unlock(&L->mu);
+	b->rawlen = 0;
 	for (;;) {
 		const char *from = s->buf + s->start;
 		size_t avail = s->end - s->start;
@@ -526,20 +554,24 @@ static struct slot *claim(struct loader *L)
 			memcpy(b->raw, from, take);
 			b->rawlen = take;
 			s->start += take;
-			b->state = SLOT_PARSING;
-			L->claimed++;
-			return b;
+			break;
 		}
-		if (s->eof) {
-			L->done = true;
-			return NULL;
-		}
+		if (s->eof)
+			break;
 		if (src_fill(s) != 0) {
+			pthread_mutex_lock(&L->mu);
 			L->err = -1;
-			L->done = true;
-			return NULL;
+			pthread_mutex_unlock(&L->mu);
+			break;
 		}
 	}
+	if (b->rawlen == 0) {
+		pthread_mutex_lock(&L->mu);
+		L->done = true;
+		pthread_mutex_unlock(&L->mu);
+	}
+	pthread_mutex_unlock(&L->rd);
+	return b;
 }
 
 /* Keep string i of pr in the arena (as an offset until the batch is done). */
@@ -609,18 +641,27 @@ static void parse_batch(struct slot *b, struct parser *p, struct clock *ck)
 	}
 }
 
-/* With the lock held: parse the next batch, if there is one free; false when not. */
+/*
+ * With L->mu held (released meanwhile): take and parse the next batch. False
+ * when there is none to take; the lock was then held throughout, so the
+ * caller may sleep on what it saw.
+ */
 static bool parse_next(struct loader *L, struct parser *p, struct clock *ck)
 {
-	struct slot *b = claim(L);
+	struct slot *b;
 
-	if (b == NULL)
+	if (L->done || L->slot[L->claimed % L->nslot].state != SLOT_FREE)
 		return false;
 	pthread_mutex_unlock(&L->mu);
-	parse_batch(b, p, ck);
+	b = claim(L);
+	if (b != NULL)
+		parse_batch(b, p, ck);
 	pthread_mutex_lock(&L->mu);
-	b->state = SLOT_READY;
-	pthread_cond_broadcast(&L->cv);
+	if (b != NULL) {
+		b->state = SLOT_READY;
+		if (L->waiting && b == &L->slot[L->applied % L->nslot])
+			pthread_cond_signal(&L->ready);
+	}
 	return true;
 }
 
@@ -635,7 +676,9 @@ static void *helper_main(void *arg)
 			continue;
 		if (L->done)
 			break;
-		pthread_cond_wait(&L->cv, &L->mu);
+		L->sleepers++;
+		pthread_cond_wait(&L->room, &L->mu);
+		L->sleepers--;
 	}
 	pthread_mutex_unlock(&L->mu);
 	return NULL;
@@ -670,10 +713,17 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 	int started = 0;
 
 	memset(&L, 0, sizeof(L));
-	pthread_mutex_init(&L.mu, NULL);
-	pthread_cond_init(&L.cv, NULL);
+	pthread_mutex_init(&L.rd, NULL);
+	/* held for a few instructions at a time: spin a little rather than sleep */
+	pthread_mutexattr_t ma;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&L.mu, &ma);
+	pthread_mutexattr_destroy(&ma);
+	pthread_cond_init(&L.ready, NULL);
+	pthread_cond_init(&L.room, NULL);
 	L.s = s;
-	L.nslot = (size_t)nthreads + 2;
+	L.nslot = (size_t)nthreads + 4;
 	L.slot = xcalloc(L.nslot, sizeof(*L.slot));
 	ingest_set_reference(in, s->ref);
 	for (int i = 0; i < nthreads - 1; i++) {
@@ -695,15 +745,21 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 			pthread_mutex_lock(&L.mu);
 			b->state = SLOT_FREE;
 			L.applied++;
-			pthread_cond_broadcast(&L.cv);
+			if (L.sleepers > 0 && (L.done || (L.nslot - (L.claimed - L.applied)) * 2 >= L.nslot))
+				pthread_cond_broadcast(&L.room);
 			continue;
 		}
 		if (parse_next(&L, in->p, &in->ck))
 			continue;
 		if (L.done && L.applied == L.claimed)
 			break;
-		pthread_cond_wait(&L.cv, &L.mu);
+		/* the next batch is being parsed by a helper, which will say when it is ready */
+		L.waiting = true;
+		pthread_cond_wait(&L.ready, &L.mu);
+		L.waiting = false;
 	}
+	L.done = true;
+	pthread_cond_broadcast(&L.room);
 	pthread_mutex_unlock(&L.mu);
 	for (int i = 0; i < started; i++) {
 		pthread_join(h[i].th, NULL);
@@ -716,7 +772,9 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 	}
 	free(L.slot);
 	pthread_mutex_destroy(&L.mu);
-	pthread_cond_destroy(&L.cv);
+	pthread_mutex_destroy(&L.rd);
+	pthread_cond_destroy(&L.ready);
+	pthread_cond_destroy(&L.room);
 	return L.err;
 }
 
