@@ -1325,18 +1325,16 @@ uint32_t model_remap_file(const struct model *m, uint32_t old)
 }
 
 /* Re-intern id from the old table into the new one, through a cache of the map. */
-static str_id restr(struct strtab *nt, const struct strtab *ot, uint32_t *smap, str_id id)
+/* The id in the new table nt of string id of the old table ot. */
+static str_id restr(struct strtab *nt, const struct strtab *ot, str_id id)
 {
 	size_t len;
 	const char *s;
 
 	if (id == 0)
 		return 0;
-	if (smap[id] == UINT32_MAX) {
-		s = strtab_get(ot, id, &len);
-		smap[id] = strtab_intern(nt, s, len);
-	}
-	return smap[id];
+	s = strtab_get(ot, id, &len);
+	return strtab_intern(nt, s, len);
 }
 
 static bool arg_is_string(const struct model_event *e)
@@ -1355,7 +1353,7 @@ bool model_maybe_compact(struct model *m, bool force)
 {
 	int64_t cutoff = m->newest - m->keep;
 	size_t drop_ev = 0, drop_sess = 0;
-	uint32_t *ev_map, *smap;
+	uint32_t *ev_map;
 	struct strtab *nt;
 	size_t nev = 0, nsess = 0, nfiles = 0, nnums = 0, nbig = 0;
 
@@ -1541,26 +1539,23 @@ bool model_maybe_compact(struct model *m, bool force)
 
 	/* strings: a new table with only what is still named */
 	nt = strtab_new();
-	smap = xmalloc((strtab_count(m->st) + 1) * sizeof(*smap));
-	memset(smap, 0xff, (strtab_count(m->st) + 1) * sizeof(*smap));
 	for (size_t s = 0; s < nsess; s++) {
 		struct model_session *ss = &m->sess[s];
-		ss->host = restr(nt, m->st, smap, ss->host);
-		ss->prog = restr(nt, m->st, smap, ss->prog);
-		ss->user = restr(nt, m->st, smap, ss->user);
-		ss->ip = restr(nt, m->st, smap, ss->ip);
+		ss->host = restr(nt, m->st, ss->host);
+		ss->prog = restr(nt, m->st, ss->prog);
+		ss->user = restr(nt, m->st, ss->user);
+		ss->ip = restr(nt, m->st, ss->ip);
 	}
 	for (size_t f = 0; f < nfiles; f++) {
-		m->files[f].host = restr(nt, m->st, smap, m->files[f].host);
-		m->files[f].path = restr(nt, m->st, smap, m->files[f].path);
+		m->files[f].host = restr(nt, m->st, m->files[f].host);
+		m->files[f].path = restr(nt, m->st, m->files[f].path);
 	}
 	for (size_t i = 0; i < nev; i++)
 		if (arg_is_string(&m->ev[i]))
-			m->ev[i].arg = restr(nt, m->st, smap, m->ev[i].arg);
+			m->ev[i].arg = restr(nt, m->st, m->ev[i].arg);
 	for (size_t i = 0; i < m->status.cap; i++)
 		if (m->status.k[i] != UINT32_MAX)
-			m->status.v[i] = restr(nt, m->st, smap, m->status.v[i]);
-	free(smap);
+			m->status.v[i] = restr(nt, m->st, m->status.v[i]);
 	strtab_free(m->st);
 	m->st = nt;
 	m->host_cache_len = m->prog_cache_len = SIZE_MAX;

@@ -1,10 +1,13 @@
 /*
  * strtab: string interning for paths, users, hosts, addresses and status
  * texts. Bytes live in fixed chunks that never move, so a pointer from
- * strtab_get stays valid for the life of the table. Lookup is an
- * open-addressing table of (id, hash) slots: a probe compares hashes in
- * the slot and touches a string only when they agree, and growing never
- * rehashes a string.
+ * strtab_get stays valid for the life of the table. A string's id says where
+ * it is: the chunk's number in the high bits, the offset of its bytes in the
+ * low ones, so finding the bytes of an id reads only the small chunk list,
+ * never an array as long as the table. Lookup is an open-addressing table of
+ * (id, hash) slots: a probe compares hashes in the slot and touches a string
+ * only when they agree (one cache miss for the slot, one for the bytes), and
+ * growing never rehashes a string.
  */
 #include "strtab.h"
 
@@ -13,10 +16,11 @@
 
 #include "util.h"
 
-#define CHUNK_SIZE (256 * 1024)
+#define OFF_BITS 18
+#define CHUNK_SIZE ((size_t)1 << OFF_BITS)   /* offsets in a chunk fit in OFF_BITS */
+#define MAX_CHUNKS ((size_t)1 << (32 - OFF_BITS))
 
 struct chunk {
-	struct chunk *next;
 	size_t used, size;
 	char data[];
 };
@@ -26,60 +30,76 @@ struct slot {
 };
 
 struct strtab {
-	struct chunk *chunks;   /* newest first */
-	const char **str;       /* by id; each points after its 4-byte length */
-	size_t n, cap;          /* ids 1..n-1 used; id 0 is "" / none */
+	struct chunk **chunk;   /* by number; a string's bytes are chunk[id >> OFF_BITS]->data + (id & OFF_MASK) */
+	size_t nchunks, capchunks;
+	size_t cur;             /* the chunk small strings go to */
+	size_t n;               /* strings */
 	struct slot *slots;     /* id 0 = empty */
 	size_t nslots;          /* power of two, at most 3/4 full */
 	size_t bytes;
 };
 
-static char *chunk_alloc(struct strtab *t, size_t need)
-{
-	struct chunk *c = t->chunks;
+#define OFF_MASK ((uint32_t)CHUNK_SIZE - 1)
 
-	if (c == NULL || c->size - c->used < need) {
-		size_t size = need > CHUNK_SIZE / 4 ? need : CHUNK_SIZE;
-		c = xmalloc(sizeof(*c) + size);
-		c->size = size;
-		c->used = 0;
-		if (need > CHUNK_SIZE / 4 && t->chunks != NULL) {
-			/* a big string gets its own chunk; keep filling the current one */
-			c->next = t->chunks->next;
-			t->chunks->next = c;
-		} else {
-			c->next = t->chunks;
-			t->chunks = c;
+static struct chunk *chunk_new(struct strtab *t, size_t size)
+{
+	struct chunk *c;
+
+	if (t->nchunks == MAX_CHUNKS)
+		util_fatal(1, "string table full");
+	c = xmalloc(sizeof(*c) + size);
+	c->size = size;
+	c->used = 0;
+	xgrow(&t->chunk, &t->capchunks, t->nchunks + 1, sizeof(*t->chunk));
+	t->chunk[t->nchunks++] = c;
+	t->bytes += sizeof(*c) + size;
+	return c;
+}
+
+/* Room for need bytes; *id gets the id of the place (its chunk and offset). */
+static char *chunk_alloc(struct strtab *t, size_t need, uint32_t *id)
+{
+	struct chunk *c = t->nchunks > 0 ? t->chunk[t->cur] : NULL;
+
+	if (need > CHUNK_SIZE / 4) {
+		/* a big string gets its own chunk; keep filling the current one */
+		c = chunk_new(t, need);
+		*id = (uint32_t)(t->nchunks - 1) << OFF_BITS;
+	} else {
+		if (c == NULL || c->size - c->used < need) {
+			c = chunk_new(t, CHUNK_SIZE);
+			t->cur = t->nchunks - 1;
 		}
-		t->bytes += sizeof(*c) + size;
+		*id = (uint32_t)t->cur << OFF_BITS | (uint32_t)c->used;
 	}
 	c->used += need;
 	return c->data + c->used - need;
 }
 
+static const char *bytes_of(const struct strtab *t, uint32_t id)
+{
+	return t->chunk[id >> OFF_BITS]->data + (id & OFF_MASK);
+}
+
 struct strtab *strtab_new(void)
 {
 	struct strtab *t = xcalloc(1, sizeof(*t));
+	uint32_t id;
 
 	t->nslots = 1024;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-	xgrow(&t->str, &t->cap, 1024, sizeof(*t->str));
-	t->str[0] = "";
-	t->n = 1;
+	/* the first bytes of chunk 0 are never a string: no string has id 0 */
+	chunk_alloc(t, 8, &id);
 	return t;
 }
 
 void strtab_free(struct strtab *t)
 {
-	struct chunk *c, *next;
-
 	if (t == NULL)
 		return;
-	for (c = t->chunks; c != NULL; c = next) {
-		next = c->next;
-		free(c);
-	}
-	free(t->str);
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunk[i]);
+	free(t->chunk);
 	free(t->slots);
 	free(t);
 }
@@ -101,8 +121,11 @@ static size_t lookup(const struct strtab *t, const char *s, size_t len, uint32_t
 		const struct slot *sl = &t->slots[i];
 		if (sl->id == 0)
 			return i;
-		if (sl->hash == h && slen(t->str[sl->id]) == len && memcmp(t->str[sl->id], s, len) == 0)
-			return i;
+		if (sl->hash == h) {
+			const char *p = bytes_of(t, sl->id);
+			if (slen(p) == len && memcmp(p, s, len) == 0)
+				return i;
+		}
 		i = (i + 1) & mask;
 	}
 }
@@ -136,45 +159,44 @@ str_id strtab_intern(struct strtab *t, const char *s, size_t len)
 {
 	uint32_t h = (uint32_t)util_hash(s, len);
 	size_t i = lookup(t, s, len, h);
-	uint32_t len32 = (uint32_t)len;
+	uint32_t len32 = (uint32_t)len, id;
 	char *p;
 
 	if (t->slots[i].id != 0)
 		return t->slots[i].id;
 	if (len > UINT32_MAX - 8 || t->n >= UINT32_MAX - 1)
 		util_fatal(1, "string table full");
-	if (t->n == t->cap)
-		xgrow(&t->str, &t->cap, t->n + 1, sizeof(*t->str));
-	p = chunk_alloc(t, sizeof(len32) + len + 1);
+	p = chunk_alloc(t, sizeof(len32) + len + 1, &id);
 	memcpy(p, &len32, sizeof(len32));
 	memcpy(p + sizeof(len32), s, len);
 	p[sizeof(len32) + len] = '\0';
-	t->str[t->n] = p + sizeof(len32);
-	t->slots[i] = (struct slot){ (uint32_t)t->n, h };
+	id += sizeof(len32);
+	t->slots[i] = (struct slot){ id, h };
 	t->n++;
 	if (t->n * 4 > t->nslots * 3)
 		rehash(t);
-	return (str_id)(t->n - 1);
+	return id;
 }
 
 const char *strtab_get(const struct strtab *t, str_id id, size_t *len)
 {
-	if (id == 0 || id >= t->n) {
+	if (id == 0 || (id >> OFF_BITS) >= t->nchunks) {
 		if (len != NULL)
 			*len = 0;
 		return "";
 	}
+	const char *p = bytes_of(t, id);
 	if (len != NULL)
-		*len = slen(t->str[id]);
-	return t->str[id];
+		*len = slen(p);
+	return p;
 }
 
 size_t strtab_count(const struct strtab *t)
 {
-	return t->n - 1;
+	return t->n;
 }
 
 size_t strtab_bytes(const struct strtab *t)
 {
-	return t->bytes + t->cap * sizeof(*t->str) + t->nslots * sizeof(*t->slots);
+	return t->bytes + t->capchunks * sizeof(*t->chunk) + t->nslots * sizeof(*t->slots);
 }
