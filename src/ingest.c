@@ -460,7 +460,7 @@ static bool src_line(struct src *s, const char **line, size_t *len, int *err)
 #define SLOT_BYTES (48 * 1024)   /* a batch: about 500 lines */
 #define UNPARSED_KEEP 4096   /* bytes of an over-long line kept for inspection */
 
-enum { SLOT_FREE, SLOT_PARSING, SLOT_READY };
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_PARSING, SLOT_READY };
 
 struct prec {
 	struct parse_result r;
@@ -776,6 +776,221 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 	pthread_cond_destroy(&L.ready);
 	pthread_cond_destroy(&L.room);
 	return L.err;
+}
+
+/* ---- a pipe: lines handed in one at a time, parsed by helpers ---- */
+
+/*
+ * The follower's history comes as lines from the tail, not as a file to cut
+ * into batches. Here this thread copies them into batches (about SLOT_BYTES
+ * each), helpers parse the batches, and this thread gives them to the model
+ * in order, whenever it needs a slot or the caller asks. The batch being
+ * filled is slot[filled % nslot]; helpers take queued batches in order.
+ */
+struct pipe_helper {
+	pthread_t th;
+	struct ingest_pipe *q;
+	struct parser *p;
+	struct clock ck;
+};
+
+struct ingest_pipe {
+	struct ingest *in;
+	pthread_mutex_t mu;
+	pthread_cond_t ready;        /* this thread waits for batch number applied */
+	pthread_cond_t work;         /* helpers wait for a queued batch */
+	struct slot *slot;
+	int64_t *ref;                /* per slot: the year-inference reference its lines came under */
+	size_t nslot;
+	uint64_t filled, taken, applied;   /* batches queued, taken by a helper, given to the model */
+	bool open;                   /* slot[filled % nslot] holds lines not yet queued */
+	bool waiting, quit;
+	int sleepers;
+	struct pipe_helper h[MAX_THREADS];
+	int nh;
+};
+
+static void *pipe_helper_main(void *arg)
+{
+	struct pipe_helper *h = arg;
+	struct ingest_pipe *q = h->q;
+
+	pthread_mutex_lock(&q->mu);
+	while (!q->quit) {
+		if (q->taken == q->filled) {
+			q->sleepers++;
+			pthread_cond_wait(&q->work, &q->mu);
+			q->sleepers--;
+			continue;
+		}
+		size_t i = q->taken++ % q->nslot;
+		struct slot *b = &q->slot[i];
+		b->state = SLOT_PARSING;
+		pthread_mutex_unlock(&q->mu);
+		if (q->ref[i] != h->ck.ref)
+			clock_init(&h->ck, q->ref[i], q->in->o.year);
+		parse_batch(b, h->p, &h->ck);
+		pthread_mutex_lock(&q->mu);
+		b->state = SLOT_READY;
+		if (q->waiting && b == &q->slot[q->applied % q->nslot])
+			pthread_cond_signal(&q->ready);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+struct ingest_pipe *ingest_pipe_new(struct ingest *in)
+{
+	int nthreads = util_threads(MAX_THREADS);
+	struct ingest_pipe *q;
+
+	if (nthreads < 2)
+		return NULL;
+	q = xcalloc(1, sizeof(*q));
+	q->in = in;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->ready, NULL);
+	pthread_cond_init(&q->work, NULL);
+	q->nslot = (size_t)nthreads * 4;
+	q->slot = xcalloc(q->nslot, sizeof(*q->slot));
+	q->ref = xcalloc(q->nslot, sizeof(*q->ref));
+	for (int i = 0; i < nthreads - 1; i++) {
+		struct pipe_helper *h = &q->h[q->nh];
+		h->q = q;
+		h->p = parse_new();
+		clock_init(&h->ck, in->ck.ref, in->o.year);
+		if (pthread_create(&h->th, NULL, pipe_helper_main, h) != 0) {
+			parse_free(h->p);
+			break;
+		}
+		q->nh++;
+	}
+	if (q->nh == 0) {
+		ingest_pipe_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+/* With q->mu held: wake a helper when a few batches wait (or now, when asked). */
+static void pipe_kick(struct ingest_pipe *q, bool now)
+{
+	if (q->sleepers > 0 && q->taken < q->filled && (now || (q->filled - q->taken) * 2 >= q->nslot))
+		pthread_cond_signal(&q->work);
+}
+
+static void pipe_queue(struct ingest_pipe *q)
+{
+	if (!q->open)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->slot[q->filled % q->nslot].state = SLOT_QUEUED;
+	q->filled++;
+	q->open = false;
+	pipe_kick(q, false);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Give the model the next batch in order: false when it is not parsed yet and wait is false. */
+static bool pipe_apply_one(struct ingest_pipe *q, bool wait)
+{
+	struct slot *b = &q->slot[q->applied % q->nslot];
+
+	pthread_mutex_lock(&q->mu);
+	if (q->applied == q->filled) {
+		pthread_mutex_unlock(&q->mu);
+		return false;
+	}
+	while (b->state != SLOT_READY) {
+		if (!wait) {
+			pipe_kick(q, false);
+			pthread_mutex_unlock(&q->mu);
+			return false;
+		}
+		pipe_kick(q, true);
+		q->waiting = true;
+		pthread_cond_wait(&q->ready, &q->mu);
+		q->waiting = false;
+	}
+	pthread_mutex_unlock(&q->mu);
+	apply_batch(q->in, b);
+	pthread_mutex_lock(&q->mu);
+	b->state = SLOT_FREE;
+	b->rawlen = 0;
+	q->applied++;
+	pthread_mutex_unlock(&q->mu);
+	return true;
+}
+
+void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len)
+{
+	struct slot *b;
+	size_t i;
+
+	if (len > INGEST_MAX_LINE) {
+		/* rare: keep the order, and keep the line out of the batches */
+		ingest_pipe_flush(q);
+		ingest_line(q->in, line, len);
+		return;
+	}
+	i = q->filled % q->nslot;
+	if (q->open && q->ref[i] != q->in->ck.ref)
+		pipe_queue(q);   /* a batch's lines share one reference */
+	i = q->filled % q->nslot;
+	b = &q->slot[i];
+	if (!q->open) {
+		/* the slot is free once every batch before it is applied */
+		while (q->applied + q->nslot <= q->filled)
+			pipe_apply_one(q, true);
+		q->ref[i] = q->in->ck.ref;
+		q->open = true;
+	}
+	if (b->rawlen + len + 1 > b->rawcap) {
+		xgrow(&b->raw, &b->rawcap, b->rawlen + len + 1, 1);
+	}
+	memcpy(b->raw + b->rawlen, line, len);
+	b->raw[b->rawlen + len] = '\n';
+	b->rawlen += len + 1;
+	if (b->rawlen >= SLOT_BYTES)
+		pipe_queue(q);
+}
+
+void ingest_pipe_apply(struct ingest_pipe *q)
+{
+	while (pipe_apply_one(q, false))
+		;
+}
+
+void ingest_pipe_flush(struct ingest_pipe *q)
+{
+	pipe_queue(q);
+	while (pipe_apply_one(q, true))
+		;
+}
+
+void ingest_pipe_free(struct ingest_pipe *q)
+{
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->quit = true;
+	pthread_cond_broadcast(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	for (int i = 0; i < q->nh; i++) {
+		pthread_join(q->h[i].th, NULL);
+		parse_free(q->h[i].p);
+	}
+	for (size_t i = 0; i < q->nslot; i++) {
+		free(q->slot[i].raw);
+		free(q->slot[i].rec);
+		free(q->slot[i].arena);
+	}
+	free(q->slot);
+	free(q->ref);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->ready);
+	pthread_cond_destroy(&q->work);
+	free(q);
 }
 
 static int read_one(struct ingest *in, struct src *s)

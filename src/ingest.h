@@ -52,6 +52,24 @@ size_t ingest_buffer(struct ingest *in, const char *buf, size_t len, bool final)
 bool ingest_line_time(struct ingest *in, const char *line, size_t len, int64_t *utc_us);
 
 /*
+ * A pipe for many lines handed in one at a time (the follower's history):
+ * helper threads parse them, and this thread gives them to the model in
+ * order, line for line what ingest_line() would give it, only later. Lines
+ * go to the model when the pipe needs room, at ingest_pipe_apply() (what is
+ * parsed so far, without waiting) and at ingest_pipe_flush() (everything fed,
+ * waiting for it): flush before anything that must see every line fed. The
+ * year-inference reference of a line is the one set when it is fed.
+ * ingest_pipe_new() gives NULL when there is one thread only (SFTPTOP_THREADS,
+ * or one CPU): use ingest_line(). ingest_pipe_free() drops what was not applied.
+ */
+struct ingest_pipe;
+struct ingest_pipe *ingest_pipe_new(struct ingest *in);
+void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len);
+void ingest_pipe_apply(struct ingest_pipe *q);
+void ingest_pipe_flush(struct ingest_pipe *q);
+void ingest_pipe_free(struct ingest_pipe *q);
+
+/*
  * Can path be read as a log (a regular file or a FIFO; "-" always can)?
  * Returns 0, or -1 after one line on stderr naming it and what to do.
  */

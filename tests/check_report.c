@@ -184,6 +184,100 @@ START_TEST(test_threads_same)
 }
 END_TEST
 
+/* Feed text line by line, through ingest_line or through a pipe, the reference moving halfway. */
+static struct model *fed(const char *text, bool pipe)
+{
+	struct model *m = model_new(NULL);
+	struct ingest *in = ingest_new(m, NULL);
+	struct ingest_pipe *q = NULL;
+	size_t total = 0, i = 0;
+
+	for (const char *c = text; (c = strchr(c, '\n')) != NULL; c++)
+		total++;
+	if (pipe) {
+		q = ingest_pipe_new(in);
+		ck_assert_ptr_nonnull(q);
+	}
+	ingest_set_reference(in, ltime_days(2026, 11, 24) * LTIME_US_PER_DAY);
+	for (const char *line = text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1, i++) {
+		if (i == total / 2)   /* Dec 31 and Jan 1 lines now get other years */
+			ingest_set_reference(in, ltime_days(2027, 1, 2) * LTIME_US_PER_DAY);
+		if (q == NULL) {
+			ingest_line(in, line, (size_t)(nl - line));
+			continue;
+		}
+		ingest_pipe_line(q, line, (size_t)(nl - line));
+		if (i % 777 == 0)
+			ingest_pipe_apply(q);
+	}
+	if (q != NULL) {
+		ingest_pipe_flush(q);
+		ingest_pipe_free(q);
+	}
+	ingest_free(in);
+	return m;
+}
+
+/* The pipe (helpers parse, this thread applies) builds the model ingest_line builds. */
+START_TEST(test_pipe_same)
+{
+	size_t cap = 8u << 20, n = 0;
+	char *text = malloc(cap), *busy = sample("sample-logs/busy-day.log");
+	char *garbage = sample("tests/hostile/garbage.log"), *names = sample("tests/hostile/names.log");
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_ptr_nonnull(busy);
+	ck_assert_ptr_nonnull(garbage);
+	ck_assert_ptr_nonnull(names);
+	setenv("SFTPTOP_THREADS", "3", 1);   /* two helpers, whatever the machine */
+	for (int rep = 0; rep < 40; rep++) {
+		n += (size_t)snprintf(text + n, cap - n, "%s%s%s", busy, rep % 4 == 0 ? garbage : "", rep % 3 == 0 ? names : "");
+		n += (size_t)snprintf(text + n, cap - n,
+		                      "Dec 31 23:59:5%d h internal-sftp[%d]: session opened for local user y%d from [10.1.1.1]\n"
+		                      "Jan  1 00:00:0%d h internal-sftp[%d]: remove name \"/y/%d\"\n",
+		                      rep % 10, 5000 + rep, rep, rep % 10, 5000 + rep, rep);
+		if (rep == 20) {      /* over-long: keeps its place in the order */
+			memset(text + n, 'x', INGEST_MAX_LINE + 100);
+			n += INGEST_MAX_LINE + 100;
+			text[n++] = '\n';
+		}
+		ck_assert_uint_lt(n, cap - (1u << 20));
+	}
+	text[n] = '\0';
+	struct model *a = fed(text, false), *b = fed(text, true);
+	const struct model_stats *sa = model_stats(a), *sb = model_stats(b);
+	char *ra = tu_report(a, NULL, RF_JSON), *rb = tu_report(b, NULL, RF_JSON);
+
+	ck_assert_uint_gt(sa->lines, 9000);
+	ck_assert_uint_gt(sa->unparsed_lines, 0);
+	ck_assert_uint_eq(sa->lines, sb->lines);
+	ck_assert_uint_eq(sa->unparsed_lines, sb->unparsed_lines);
+	ck_assert_uint_eq(sa->foreign_lines, sb->foreign_lines);
+	ck_assert_uint_eq(sa->events, sb->events);
+	ck_assert_uint_eq(sa->deletions, sb->deletions);
+	ck_assert_uint_eq(model_unparsed_count(a), model_unparsed_count(b));
+	for (size_t k = 0; k < model_unparsed_count(a); k++) {
+		size_t la, lb;
+		uint64_t na, nb;
+		const char *ua = model_unparsed(a, k, &la, &na), *ub = model_unparsed(b, k, &lb, &nb);
+		ck_assert_uint_eq(na, nb);
+		ck_assert(la == lb && memcmp(ua, ub, la) == 0);
+	}
+	ck_assert_ptr_nonnull(strstr(ra, "\"start\":\"2025-12-31T23:59:5"));   /* before the move: a year back */
+	ck_assert_ptr_nonnull(strstr(ra, "\"start\":\"2026-12-31T23:59:5"));   /* after it */
+	ck_assert_msg(strcmp(ra, rb) == 0, "the pipe built another model");
+	unsetenv("SFTPTOP_THREADS");
+	free(ra);
+	free(rb);
+	model_free(a);
+	model_free(b);
+	free(text);
+	free(busy);
+	free(garbage);
+	free(names);
+}
+END_TEST
+
 START_TEST(test_filters)
 {
 	char *text = sample("sample-logs/busy-day.log");
@@ -296,6 +390,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_formats_agree);
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_threads_same);
+	tcase_add_test(tc, test_pipe_same);
 	tcase_add_test(tc, test_hostile_names);
 	tcase_add_test(tc, test_json_astral);
 	suite_add_tcase(s, tc);

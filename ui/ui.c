@@ -375,7 +375,10 @@ static void tail_line(void *ctx, const char *line, size_t len)
 {
 	struct ui *u = ctx;
 
-	ingest_line(u->in, line, len);
+	if (u->pipe != NULL)
+		ingest_pipe_line(u->pipe, line, len);
+	else
+		ingest_line(u->in, line, len);
 }
 
 static void tail_status(void *ctx, enum tail_status st, const char *path, const char *msg)
@@ -1046,6 +1049,7 @@ static void ui_fini(struct ui *u)
 	while (u->depth > 0)
 		view_free(u->stack[--u->depth]);
 	vm_sessions_free(&u->sessions);
+	ingest_pipe_free(u->pipe);
 	if (u->tail != NULL)
 		tail_free(u->tail);
 	model_set_hooks(u->m, NULL);
@@ -1105,6 +1109,12 @@ static int run_loop(struct ui *u)
 		if (u->tail != NULL && !u->paused) {
 			ingest_set_reference(u->in, wall_now());
 			tail_read_some(u->tail, READ_BATCH);
+			if (u->pipe != NULL && tail_caught_up(u->tail)) {
+				/* the history is in: from here lines come a few at a time */
+				ingest_pipe_flush(u->pipe);
+				ingest_pipe_free(u->pipe);
+				u->pipe = NULL;
+			}
 			if (!caught_up && tail_caught_up(u->tail)) {
 				caught_up = true;
 				u->loading = false;
@@ -1112,6 +1122,13 @@ static int run_loop(struct ui *u)
 				check_lost(u);
 				u->dirty = true;
 			}
+		}
+		if (u->pipe != NULL) {
+			/* nothing waits in the pipe while the loop may sleep */
+			if (u->paused || !tail_pending(u->tail))
+				ingest_pipe_flush(u->pipe);
+			else
+				ingest_pipe_apply(u->pipe);
 		}
 		if (u->rp != NULL)
 			rt = replay_step(u, u->rp);
@@ -1322,6 +1339,8 @@ int ui_run(const struct ui_opts *o)
 					u->load_total += (uint64_t)st.st_size;
 			}
 			u->loading = true;
+			/* the history loads with helper threads parsing */
+			u->pipe = ingest_pipe_new(u->in);
 		}
 		free(live);
 	}

@@ -103,6 +103,7 @@ struct ui {
 	struct model *m;
 	struct ingest *in;
 	struct tail *tail;
+	struct ingest_pipe *pipe;    /* the history's lines, parsed by helpers (NULL once caught up) */
 	struct filter filter;        /* active selection */
 	char filter_text[512];       /* as typed */
 
