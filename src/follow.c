@@ -60,6 +60,7 @@ struct held {
 struct fol {
 	const struct follow_opts *o;
 	struct model *m;
+	struct ingest_pipe *pipe;       /* the history's lines, parsed by helpers (NULL once caught up) */
 	bool printing;
 	struct held *held;
 	size_t nheld, heldcap;
@@ -169,7 +170,10 @@ static void on_line(void *ctx, const char *line, size_t len)
 	 * burst quadratic in the sessions active within it (half the CPU of a
 	 * follower at full speed). Output only leaves at the flush before
 	 * poll(), so the scan after each read batch releases them as soon. */
-	ingest_line(f->o->in, line, len);
+	if (f->pipe != NULL)
+		ingest_pipe_line(f->pipe, line, len);
+	else
+		ingest_line(f->o->in, line, len);
 }
 
 static void on_status(void *ctx, enum tail_status st, const char *path, const char *msg)
@@ -392,6 +396,9 @@ int follow_run(const struct follow_opts *o)
 			return 1;
 		}
 	}
+	/* a history nobody sees is parsed by helper threads */
+	if (!f.printing)
+		f.pipe = ingest_pipe_new(o->in);
 	sfd = signal_fd(&oldmask);
 	ingest_set_reference(o->in, ltime_local_wall(time(NULL)));
 	for (;;) {
@@ -434,6 +441,18 @@ int follow_run(const struct follow_opts *o)
 		tail_dispatch(t, pfd, n);
 		ingest_set_reference(o->in, ltime_local_wall(time(NULL)));
 		tail_read_some(t, READ_BATCH);
+		if (f.pipe != NULL) {
+			/* nothing waits in the pipe while the loop may sleep, or once the history is in */
+			if (tail_caught_up(t)) {
+				ingest_pipe_flush(f.pipe);
+				ingest_pipe_free(f.pipe);
+				f.pipe = NULL;
+			} else if (!tail_pending(t)) {
+				ingest_pipe_flush(f.pipe);
+			} else {
+				ingest_pipe_apply(f.pipe);
+			}
+		}
 		now = mono_ms();
 		/* The hold's clock runs only once the input is drained: while a
 		 * backlog is read (a pipe of a big file, catching up), a status
@@ -463,6 +482,7 @@ int follow_run(const struct follow_opts *o)
 		close(sfd);
 	}
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	ingest_pipe_free(f.pipe);
 	tail_free(t);
 	model_set_hooks(o->m, NULL);
 	free(f.held);
