@@ -50,7 +50,7 @@ static struct chunk *chunk_new(struct strtab *t, size_t size)
 	c = xmalloc(sizeof(*c) + size);
 	c->size = size;
 	c->used = 0;
-	xgrow(&t->chunk, &t->capchunks, t->nchunks + 1, sizeof(*t->chunk));
+	xgrow(&t->chunk, &t->capchunks, t->nchunks + 1, sizeof(struct chunk *));
 	t->chunk[t->nchunks++] = c;
 	t->bytes += sizeof(*c) + size;
 	return c;
@@ -198,5 +198,5 @@ size_t strtab_count(const struct strtab *t)
 
 size_t strtab_bytes(const struct strtab *t)
 {
-	return t->bytes + t->capchunks * sizeof(*t->chunk) + t->nslots * sizeof(*t->slots);
+	return t->bytes + t->capchunks * sizeof(struct chunk *) + t->nslots * sizeof(*t->slots);
 }
