@@ -142,7 +142,7 @@ static bool timed(const struct parse_result *r)
  * only when unparsed; wall_ok is false when the date was impossible.
  */
 static void ingest_apply(struct ingest *in, const struct parse_result *r, const char *line, size_t len,
-                         int64_t wall, bool wall_ok)
+                         int64_t wall, bool wall_ok, const struct model_hint *hint)
 {
 	if (r->cls == PC_BLANK) {
 		model_count(in->m, PC_BLANK);
@@ -169,7 +169,10 @@ static void ingest_apply(struct ingest *in, const struct parse_result *r, const 
 		in->z_min = r->time.tz_min;
 		in->z_frac = r->time.frac_digits;
 	}
-	model_add(in->m, r, wall, in->zone);
+	if (hint != NULL)
+		model_add_hinted(in->m, r, wall, in->zone, hint);
+	else
+		model_add(in->m, r, wall, in->zone);
 	if (in->o.compact)
 		model_maybe_compact(in->m, false);
 }
@@ -180,7 +183,7 @@ static void ingest_result(struct ingest *in, const struct parse_result *r, const
 	int64_t wall = 0;
 	bool ok = !timed(r) || resolve(&in->ck, &r->time, &wall);
 
-	ingest_apply(in, r, line, len, wall, ok);
+	ingest_apply(in, r, line, len, wall, ok, NULL);
 }
 
 void ingest_line(struct ingest *in, const char *line, size_t len)
@@ -467,6 +470,7 @@ struct prec {
 	const char *raw;         /* unparsed, over-long or impossible-date lines: the line */
 	uint32_t rawlen;
 	int64_t wall;            /* the line's time, resolved by the thread that parsed it */
+	struct model_hint hint;  /* the hashes of its names, hashed by that thread too */
 	uint8_t moved;           /* bits: which of r's strings were copied into the arena */
 	bool toolong;
 	bool wall_ok;            /* false: an impossible date (the line goes unparsed) */
@@ -622,6 +626,8 @@ static void parse_batch(struct slot *b, struct parser *p, struct clock *ck)
 					b->acap = (b->used + need) * 3 / 2;
 					b->arena = xrealloc(b->arena, b->acap);
 				}
+				pr->hint.h[0] = pr->r.path.len > 0 ? strtab_hash(pr->r.path.p, pr->r.path.len) : 0;
+				pr->hint.h[1] = pr->r.path2.len > 0 ? strtab_hash(pr->r.path2.p, pr->r.path2.len) : 0;
 				keep(b, pr, &pr->r.host, 0, at, len);
 				keep(b, pr, &pr->r.prog, 1, at, len);
 				keep(b, pr, &pr->r.path, 2, at, len);
@@ -684,16 +690,27 @@ static void *helper_main(void *arg)
 	return NULL;
 }
 
+/* How many lines ahead the string look-ups start loading: the slot, then the bytes. */
+#define AHEAD_SLOT 8
+#define AHEAD_BYTES 4
+
 static void apply_batch(struct ingest *in, const struct slot *b)
 {
+	for (size_t k = 0; k < b->n && k < AHEAD_SLOT; k++)
+		if (!b->rec[k].toolong)
+			model_prefetch(in->m, &b->rec[k].r, &b->rec[k].hint, 0);
 	for (size_t k = 0; k < b->n; k++) {
 		const struct prec *pr = &b->rec[k];
 		const char *raw = pr->raw != NULL ? pr->raw : "";
 
+		if (k + AHEAD_SLOT < b->n && !b->rec[k + AHEAD_SLOT].toolong)
+			model_prefetch(in->m, &b->rec[k + AHEAD_SLOT].r, &b->rec[k + AHEAD_SLOT].hint, 0);
+		if (k + AHEAD_BYTES < b->n && !b->rec[k + AHEAD_BYTES].toolong)
+			model_prefetch(in->m, &b->rec[k + AHEAD_BYTES].r, &b->rec[k + AHEAD_BYTES].hint, 1);
 		if (pr->toolong)
 			model_add_unparsed(in->m, raw, pr->rawlen);
 		else
-			ingest_apply(in, &pr->r, raw, pr->rawlen, pr->wall, pr->wall_ok);
+			ingest_apply(in, &pr->r, raw, pr->rawlen, pr->wall, pr->wall_ok, &pr->hint);
 	}
 }
 

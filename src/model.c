@@ -112,6 +112,8 @@ struct model {
 	struct model_hooks hooks;
 
 	bool cur_truncated;      /* the line being added was cut at the 500-byte cap */
+	const struct parse_result *hint_r;   /* the line being added, when its names' hashes are known ... */
+	struct model_hint hint;              /* ... these */
 	int64_t keep;            /* retention window, µs; 0 = everything */
 	size_t check_at;         /* next event count at which a compaction is considered */
 	int64_t newest;          /* newest line time seen */
@@ -526,7 +528,16 @@ static uint32_t file_for(struct model *m, const struct model_session *s, struct 
 static uint32_t file_lookup(struct model *m, const struct model_session *s, struct parse_str path)
 {
 	struct parse_str rp = real_path(m, s, path);
-	str_id pid = strtab_intern(m->st, rp.p, rp.len);
+	const struct parse_result *r = m->hint_r;
+	uint32_t h;
+
+	if (r != NULL && rp.p == r->path.p && rp.len == r->path.len)
+		h = m->hint.h[0];
+	else if (r != NULL && rp.p == r->path2.p && rp.len == r->path2.len)
+		h = m->hint.h[1];
+	else
+		h = strtab_hash(rp.p, rp.len);
+	str_id pid = strtab_intern_hashed(m->st, rp.p, rp.len, h);
 	size_t j = fkey_slot(m, s->host, pid);
 	struct model_file *f;
 
@@ -1057,6 +1068,25 @@ void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint
 	case PC_BLANK: m->stats.blank_lines++; break;
 	case PC_UNPARSED: m->stats.unparsed_lines++; break;
 	}
+}
+
+void model_add_hinted(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone,
+                      const struct model_hint *hint)
+{
+	m->hint_r = r;
+	m->hint = *hint;
+	model_add(m, r, wall, zone);
+	m->hint_r = NULL;
+}
+
+void model_prefetch(const struct model *m, const struct parse_result *r, const struct model_hint *hint, int stage)
+{
+	if (r->cls != PC_SFTP)
+		return;
+	if (r->path.len > 0)
+		strtab_prefetch(m->st, hint->h[0], stage);
+	if (r->path2.len > 0)
+		strtab_prefetch(m->st, hint->h[1], stage);
 }
 
 void model_count(struct model *m, enum parse_class cls)

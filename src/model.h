@@ -185,6 +185,18 @@ const char *model_str(const struct model *m, str_id id, size_t *len);
  * sessions and events. Never fails: anything inconsistent is counted.
  */
 void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone);
+/*
+ * The strtab_hash of a line's path and path2 as parsed (0 for an empty one),
+ * computed where the line was parsed, so the model need not hash them again.
+ * model_prefetch() starts loading the string look-ups of a line about to be
+ * added (stage 0 a few lines ahead, stage 1 closer); it changes nothing.
+ */
+struct model_hint {
+	uint32_t h[2];
+};
+void model_add_hinted(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone,
+                      const struct model_hint *hint);
+void model_prefetch(const struct model *m, const struct parse_result *r, const struct model_hint *hint, int stage);
 /* Count a line without adding anything (e.g. an sftp line before --since). */
 void model_count(struct model *m, enum parse_class cls);
 /* Count a line that never reached the parser (e.g. too long); keeps a copy for inspection. */

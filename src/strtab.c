@@ -148,16 +148,35 @@ static void rehash(struct strtab *t)
 	t->nslots = n;
 }
 
+uint32_t strtab_hash(const char *s, size_t len)
+{
+	return (uint32_t)util_hash(s, len);
+}
+
+void strtab_prefetch(const struct strtab *t, uint32_t h, int stage)
+{
+	const struct slot *sl = &t->slots[h & (t->nslots - 1)];
+
+	if (stage == 0)
+		__builtin_prefetch(sl);
+	else if (sl->id != 0 && sl->hash == h)
+		__builtin_prefetch(bytes_of(t, sl->id) - sizeof(uint32_t));
+}
+
 str_id strtab_find(const struct strtab *t, const char *s, size_t len)
 {
-	uint32_t h = (uint32_t)util_hash(s, len);
+	uint32_t h = strtab_hash(s, len);
 
 	return t->slots[lookup(t, s, len, h)].id;
 }
 
 str_id strtab_intern(struct strtab *t, const char *s, size_t len)
 {
-	uint32_t h = (uint32_t)util_hash(s, len);
+	return strtab_intern_hashed(t, s, len, strtab_hash(s, len));
+}
+
+str_id strtab_intern_hashed(struct strtab *t, const char *s, size_t len, uint32_t h)
+{
 	size_t i = lookup(t, s, len, h);
 	uint32_t len32 = (uint32_t)len, id;
 	char *p;

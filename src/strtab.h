@@ -20,6 +20,16 @@ void strtab_free(struct strtab *t);
 
 /* The id of s (len bytes), adding it when new. len 0 gives a real id for "". */
 str_id strtab_intern(struct strtab *t, const char *s, size_t len);
+/* The hash the table files s under; it may be computed on any thread. */
+uint32_t strtab_hash(const char *s, size_t len);
+/* strtab_intern of s whose strtab_hash is h. */
+str_id strtab_intern_hashed(struct strtab *t, const char *s, size_t len, uint32_t h);
+/*
+ * Start loading into the CPU cache what a look-up of hash h will read: its
+ * slot (stage 0), then the bytes the slot names (stage 1, once the slot has
+ * had time to arrive). Changes nothing; a wrong guess only costs the load.
+ */
+void strtab_prefetch(const struct strtab *t, uint32_t h, int stage);
 /* The id of s when it is already in the table, else 0. */
 str_id strtab_find(const struct strtab *t, const char *s, size_t len);
 /* The bytes of id (NUL-terminated); "" for 0. *len gets the length when non-NULL. */
