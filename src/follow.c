@@ -396,10 +396,10 @@ int follow_run(const struct follow_opts *o)
 			return 1;
 		}
 	}
+	sfd = signal_fd(&oldmask);
 	/* a history nobody sees is parsed by helper threads */
 	if (!f.printing)
 		f.pipe = ingest_pipe_new(o->in);
-	sfd = signal_fd(&oldmask);
 	ingest_set_reference(o->in, ltime_local_wall(time(NULL)));
 	for (;;) {
 		struct pollfd pfd[16];

@@ -30,12 +30,14 @@
 
 /*
  * What a line's time is in wall µs: a pure function of the time, the
- * reference and --year; the rest only caches. Each loading thread has one.
+ * reference and --year; the rest only caches (and a cache never answers
+ * for a line its key does not decide). Each loading thread has one.
  */
 struct clock {
 	int64_t ref;
 	int year;                    /* --year, 0 = infer */
-	int last_mon, last_year;     /* cache: same month as the previous line, same year */
+	int edge_mon;                /* the month of ref + 1 day, when in ref's year: its lines' years differ */
+	int last_mon, last_year;     /* cache: same month as the previous line, same year (never edge_mon) */
 	int day_y, day_m, day_d;     /* cache: the previous line's date ... */
 	int64_t day_us;              /* ... and its midnight in wall µs */
 	bool t_ok;                   /* cache: the previous resolved time ... */
@@ -57,9 +59,19 @@ struct ingest {
 
 static void clock_init(struct clock *c, int64_t ref, int year)
 {
+	int y, m, y1, m1, d, h, mi, sec, us;
+
 	memset(c, 0, sizeof(*c));
 	c->ref = ref;
 	c->year = year;
+	/*
+	 * A line without a year gets ref's year unless it would then be more
+	 * than a day after ref: so the year is the same for a whole month,
+	 * except the month of ref + 1 day (before that instant or after).
+	 */
+	ltime_split(ref, &y, &m, &d, &h, &mi, &sec, &us);
+	ltime_split(ref + LTIME_US_PER_DAY, &y1, &m1, &d, &h, &mi, &sec, &us);
+	c->edge_mon = y1 == y ? m1 : 0;
 }
 
 struct ingest *ingest_new(struct model *m, const struct ingest_opts *opts)
@@ -107,12 +119,15 @@ static bool resolve(struct clock *c, const struct parse_time *t, int64_t *wall)
 	if (year == 0) {
 		if (c->year != 0) {
 			year = c->year;
-		} else if (t->mon == c->last_mon) {
+		} else if (t->mon == c->last_mon && !(t->mon == 2 && t->mday == 29)) {
 			year = c->last_year;
 		} else {
 			year = ltime_infer_year(t, c->ref);
-			c->last_mon = t->mon;
-			c->last_year = year;
+			/* Feb 29 goes to a leap year: not the year of the rest of February */
+			if (t->mon != c->edge_mon && !(t->mon == 2 && t->mday == 29)) {
+				c->last_mon = t->mon;
+				c->last_year = year;
+			}
 		}
 	}
 	if (year != c->day_y || t->mon != c->day_m || t->mday != c->day_d) {
@@ -626,8 +641,9 @@ static void parse_batch(struct slot *b, struct parser *p, struct clock *ck)
 					b->acap = (b->used + need) * 3 / 2;
 					b->arena = xrealloc(b->arena, b->acap);
 				}
-				pr->hint.h[0] = pr->r.path.len > 0 ? strtab_hash(pr->r.path.p, pr->r.path.len) : 0;
-				pr->hint.h[1] = pr->r.path2.len > 0 ? strtab_hash(pr->r.path2.p, pr->r.path2.len) : 0;
+				/* an empty name is hashed too: the model may look it up */
+				pr->hint.h[0] = strtab_hash(pr->r.path.p, pr->r.path.len);
+				pr->hint.h[1] = strtab_hash(pr->r.path2.p, pr->r.path2.len);
 				keep(b, pr, &pr->r.host, 0, at, len);
 				keep(b, pr, &pr->r.prog, 1, at, len);
 				keep(b, pr, &pr->r.path, 2, at, len);
@@ -731,10 +747,12 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 
 	memset(&L, 0, sizeof(L));
 	pthread_mutex_init(&L.rd, NULL);
-	/* held for a few instructions at a time: spin a little rather than sleep */
+	/* held for a few instructions at a time: spin a little rather than sleep (glibc) */
 	pthread_mutexattr_t ma;
 	pthread_mutexattr_init(&ma);
+#ifdef __GLIBC__
 	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+#endif
 	pthread_mutex_init(&L.mu, &ma);
 	pthread_mutexattr_destroy(&ma);
 	pthread_cond_init(&L.ready, NULL);
@@ -747,7 +765,7 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 		h[started].L = &L;
 		h[started].p = parse_new();
 		clock_init(&h[started].ck, in->ck.ref, in->ck.year);
-		if (pthread_create(&h[started].th, NULL, helper_main, &h[started]) != 0) {
+		if (util_thread_create(&h[started].th, helper_main, &h[started]) != 0) {
 			parse_free(h[started].p);
 			break;
 		}
@@ -876,7 +894,7 @@ struct ingest_pipe *ingest_pipe_new(struct ingest *in)
 		h->q = q;
 		h->p = parse_new();
 		clock_init(&h->ck, in->ck.ref, in->o.year);
-		if (pthread_create(&h->th, NULL, pipe_helper_main, h) != 0) {
+		if (util_thread_create(&h->th, pipe_helper_main, h) != 0) {
 			parse_free(h->p);
 			break;
 		}
@@ -893,7 +911,7 @@ struct ingest_pipe *ingest_pipe_new(struct ingest *in)
 static void pipe_kick(struct ingest_pipe *q, bool now)
 {
 	if (q->sleepers > 0 && q->taken < q->filled && (now || (q->filled - q->taken) * 2 >= q->nslot))
-		pthread_cond_signal(&q->work);
+		pthread_cond_broadcast(&q->work);
 }
 
 static void pipe_queue(struct ingest_pipe *q)

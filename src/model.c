@@ -245,7 +245,7 @@ static bool u64set_has(const struct u64set *s, uint64_t key)
 static size_t skey_slot(const struct model *m, str_id host, str_id prog, uint32_t pid)
 {
 	size_t mask = m->nskeys - 1;
-	size_t j = mix32(((uint64_t)host << 40) ^ ((uint64_t)prog << 24) ^ pid) & mask;
+	size_t j = mix32((((uint64_t)host << 32) | prog) + pid * 0x9e3779b97f4a7c15ULL) & mask;
 
 	while (m->skeys[j].sess != MODEL_NONE &&
 	       !(m->skeys[j].host == host && m->skeys[j].prog == prog && m->skeys[j].pid == pid))

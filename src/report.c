@@ -893,7 +893,7 @@ static bool write_parallel(FILE *f, const struct model *m, const struct filter *
 	p.chunk = cut_chunks(m, flt, ids, k, &p.nchunks);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
-	if (pthread_create(&th, NULL, par_helper, &p) != 0) {
+	if (util_thread_create(&th, par_helper, &p) != 0) {
 		pthread_cond_destroy(&p.cv);
 		pthread_mutex_destroy(&p.mu);
 		free(p.chunk);

@@ -18,7 +18,7 @@
 
 #define OFF_BITS 18
 #define CHUNK_SIZE ((size_t)1 << OFF_BITS)   /* offsets in a chunk fit in OFF_BITS */
-#define MAX_CHUNKS ((size_t)1 << (32 - OFF_BITS))
+#define MAX_CHUNKS (((size_t)1 << (32 - OFF_BITS)) - 1)   /* no id is UINT32_MAX (a map's "empty") */
 
 struct chunk {
 	size_t used, size;

@@ -1,7 +1,9 @@
 /*
  * strtab: interned byte strings. Each distinct string is stored once and
  * named by a 32-bit id; id 0 is "no string". Ids are not consecutive
- * numbers (an id says where the bytes are): compare them, never index by them. Strings may contain any byte,
+ * numbers (an id says where the bytes are): compare them, never index by
+ * them; no id is UINT32_MAX. A table holds at most about 4 GiB of bytes
+ * (beyond, the program stops with "string table full"). Strings may contain any byte,
  * NUL included; strtab_get also NUL-terminates them for convenience.
  * Ids stay valid for the life of the table.
  */

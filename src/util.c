@@ -4,6 +4,7 @@
  */
 #include "util.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,4 +143,16 @@ int util_threads(int max)
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	n = n < 1 ? 1 : n > 4 ? 4 : n;
 	return n > max ? max : (int)n;
+}
+
+int util_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }

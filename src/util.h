@@ -7,6 +7,7 @@
 #ifndef SFTPTOP_UTIL_H
 #define SFTPTOP_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
@@ -34,6 +35,14 @@ uint64_t util_hash(const void *data, size_t len);
 /* Threads for batch work (loading a large file, writing a report):
  * SFTPTOP_THREADS when set to a number >= 1 (at most max), else the online CPUs (at most 4). */
 int util_threads(int max);
+
+/*
+ * pthread_create for a helper thread that must never take a signal: all are
+ * blocked in it (a signal meant for the program, SIGHUP shrugged off by the
+ * follower's signalfd or SIGWINCH for the UI, then always reaches the thread
+ * that handles it). Returns pthread_create's result.
+ */
+int util_thread_create(pthread_t *thread, void *(*fn)(void *), void *arg);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

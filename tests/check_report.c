@@ -184,7 +184,11 @@ START_TEST(test_threads_same)
 }
 END_TEST
 
-/* Feed text line by line, through ingest_line or through a pipe, the reference moving halfway. */
+/*
+ * Feed text line by line, the reference moving halfway: through ingest_line,
+ * or as the UI and the follower do, through a pipe for the first 60% (the
+ * history) and ingest_line for the rest (the lines that come after it).
+ */
 static struct model *fed(const char *text, bool pipe)
 {
 	struct model *m = model_new(NULL);
@@ -202,6 +206,11 @@ static struct model *fed(const char *text, bool pipe)
 	for (const char *line = text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1, i++) {
 		if (i == total / 2)   /* Dec 31 and Jan 1 lines now get other years */
 			ingest_set_reference(in, ltime_days(2027, 1, 2) * LTIME_US_PER_DAY);
+		if (q != NULL && i == total * 3 / 5) {
+			ingest_pipe_flush(q);
+			ingest_pipe_free(q);
+			q = NULL;
+		}
 		if (q == NULL) {
 			ingest_line(in, line, (size_t)(nl - line));
 			continue;
@@ -217,6 +226,31 @@ static struct model *fed(const char *text, bool pipe)
 	ingest_free(in);
 	return m;
 }
+
+/* A year without a year: Feb 29 is not the year of the rest of February. */
+START_TEST(test_year_cache)
+{
+	struct model *m = model_new(NULL);
+	struct ingest *in = ingest_new(m, NULL);
+	const char *lines[] = {
+		"Feb 28 10:00:00 h internal-sftp[1]: session opened for local user a from [10.0.0.1]",
+		"Feb 29 10:00:00 h internal-sftp[2]: session opened for local user b from [10.0.0.2]",
+		"Feb 27 10:00:00 h internal-sftp[3]: session opened for local user c from [10.0.0.3]",
+	};
+
+	ingest_set_reference(in, ltime_days(2027, 3, 1) * LTIME_US_PER_DAY);
+	for (size_t i = 0; i < 3; i++)
+		ingest_line(in, lines[i], strlen(lines[i]));
+	ingest_free(in);
+	char *r = tu_report(m, NULL, RF_JSON);
+	ck_assert_ptr_nonnull(strstr(r, "\"start\":\"2027-02-28T10:00:00\""));
+	ck_assert_ptr_nonnull(strstr(r, "\"start\":\"2024-02-29T10:00:00\""));
+	ck_assert_ptr_nonnull(strstr(r, "\"start\":\"2027-02-27T10:00:00\""));
+	ck_assert_uint_eq(model_stats(m)->unparsed_lines, 0);
+	free(r);
+	model_free(m);
+}
+END_TEST
 
 /* The pipe (helpers parse, this thread applies) builds the model ingest_line builds. */
 START_TEST(test_pipe_same)
@@ -234,8 +268,15 @@ START_TEST(test_pipe_same)
 		n += (size_t)snprintf(text + n, cap - n, "%s%s%s", busy, rep % 4 == 0 ? garbage : "", rep % 3 == 0 ? names : "");
 		n += (size_t)snprintf(text + n, cap - n,
 		                      "Dec 31 23:59:5%d h internal-sftp[%d]: session opened for local user y%d from [10.1.1.1]\n"
-		                      "Jan  1 00:00:0%d h internal-sftp[%d]: remove name \"/y/%d\"\n",
-		                      rep % 10, 5000 + rep, rep, rep % 10, 5000 + rep, rep);
+		                      "Jan  1 00:00:0%d h internal-sftp[%d]: remove name \"/y/%d\"\n"
+		                      /* the month of the reference + 1 day: its year changes within it */
+		                      "Nov 26 10:00:0%d h internal-sftp[%d]: stat name \"/y/%d\"\n",
+		                      rep % 10, 5000 + rep, rep, rep % 10, 5000 + rep, rep, rep % 10, 5000 + rep, rep);
+		/* an empty name renamed onto, in the history and after it: one file, so the second replaces it */
+		if (rep == 0 || rep == 39)
+			n += (size_t)snprintf(text + n, cap - n,
+			                      "Nov 24 10:00:0%d h internal-sftp[6000]: rename old \"/e/%d\" new \"\"\n",
+			                      rep % 10, rep);
 		if (rep == 20) {      /* over-long: keeps its place in the order */
 			memset(text + n, 'x', INGEST_MAX_LINE + 100);
 			n += INGEST_MAX_LINE + 100;
@@ -263,6 +304,8 @@ START_TEST(test_pipe_same)
 		ck_assert_uint_eq(na, nb);
 		ck_assert(la == lb && memcmp(ua, ub, la) == 0);
 	}
+	ck_assert_ptr_nonnull(strstr(ra, "\"time\":\"2025-11-26T10:00:0"));   /* after ref + 1 day: a year back */
+	ck_assert_ptr_nonnull(strstr(ra, "\"destructive\":\"replaced\""));
 	ck_assert_ptr_nonnull(strstr(ra, "\"start\":\"2025-12-31T23:59:5"));   /* before the move: a year back */
 	ck_assert_ptr_nonnull(strstr(ra, "\"start\":\"2026-12-31T23:59:5"));   /* after it */
 	ck_assert_msg(strcmp(ra, rb) == 0, "the pipe built another model");
@@ -391,6 +434,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_threads_same);
 	tcase_add_test(tc, test_pipe_same);
+	tcase_add_test(tc, test_year_cache);
 	tcase_add_test(tc, test_hostile_names);
 	tcase_add_test(tc, test_json_astral);
 	suite_add_tcase(s, tc);

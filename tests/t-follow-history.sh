@@ -57,4 +57,27 @@ for t in 1 2 3; do
 done
 cmp "$dir/o1" "$dir/o2" || fail "two threads followed another way than one"
 cmp "$dir/o1" "$dir/o3" || fail "three threads followed another way than one"
+
+# signals while the history loads reach the follower, not a helper thread:
+# SIGHUP is shrugged off, SIGTERM ends it with status 0
+big=1000000
+[ "${SFTPTOP_SAN:-0}" = 1 ] && big=300000
+"$gen" -n $big -s 12 -o "$dir/big" || fail "genlog"
+SFTPTOP_THREADS=3 "$SFTPTOP" --report=json -f "$dir/big" > "$dir/outbig" 2> "$dir/errbig" &
+fpid=$!
+i=0
+while [ "$(ls "/proc/$fpid/task" 2>/dev/null | wc -l)" -lt 2 ]; do
+	i=$((i + 1))
+	[ $i -gt 5000 ] && fail "no helper thread seen while the history loads"
+	kill -0 "$fpid" 2>/dev/null || fail "the follower of the big history exited: $(cat "$dir/errbig")"
+done
+kill -HUP "$fpid"
+sleep 0.3
+kill -0 "$fpid" 2>/dev/null || fail "SIGHUP while the history loads ended the follower"
+kill -TERM "$fpid"
+wait "$fpid"
+rc=$?
+fpid=
+[ $rc -eq 0 ] || fail "SIGTERM while following ended with status $rc, not 0"
+echo "signals during the history: SIGHUP ignored, SIGTERM exit 0"
 echo ok
