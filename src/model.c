@@ -278,6 +278,40 @@ static size_t fkey_slot(const struct model *m, str_id host, str_id path)
 	return j;
 }
 
+/*
+ * The file of (host, path), MODEL_NONE when none. A path's string keeps its
+ * first file (file + 1, strtab_aux), and the key table holds only the files
+ * of a path already taken by another host: most paths are on one host, so
+ * most look-ups read no table but the string they have already read.
+ */
+static uint32_t file_find(const struct model *m, str_id host, str_id path)
+{
+	uint32_t first = path != 0 ? strtab_aux(m->st, path) : 0;
+
+	if (first == 0)
+		return MODEL_NONE;
+	if (m->files[first - 1].host == host)
+		return first - 1;
+	return m->fkeys[fkey_slot(m, host, path)].file;
+}
+
+static void fkeys_grow(struct model *m);
+
+/* Make f findable by file_find (its host and path are set). */
+static void file_index(struct model *m, uint32_t f)
+{
+	str_id path = m->files[f].path;
+
+	if (strtab_aux(m->st, path) == 0) {
+		strtab_set_aux(m->st, path, f + 1);
+		return;
+	}
+	m->fkeys[fkey_slot(m, m->files[f].host, path)] = (struct fkey){ m->files[f].host, path, f };
+	m->fkeys_used++;
+	if (m->fkeys_used * 4 > m->nfkeys * 3)
+		fkeys_grow(m);
+}
+
 static void fkeys_grow(struct model *m)
 {
 	size_t old = m->nfkeys;
@@ -538,21 +572,18 @@ static uint32_t file_lookup(struct model *m, const struct model_session *s, stru
 	else
 		h = strtab_hash(rp.p, rp.len);
 	str_id pid = strtab_intern_hashed(m->st, rp.p, rp.len, h);
-	size_t j = fkey_slot(m, s->host, pid);
+	uint32_t found = file_find(m, s->host, pid);
 	struct model_file *f;
 
-	if (m->fkeys[j].file != MODEL_NONE)
-		return m->fkeys[j].file;
+	if (found != MODEL_NONE)
+		return found;
 	xgrow(&m->files, &m->capfiles, m->nfiles + 1, sizeof(*m->files));
 	f = &m->files[m->nfiles];
 	memset(f, 0, sizeof(*f));
 	f->host = s->host;
 	f->path = pid;
 	f->first_ev = f->last_ev = f->first_link = f->toucher = MODEL_NONE;
-	m->fkeys[j] = (struct fkey){ s->host, pid, (uint32_t)m->nfiles };
-	m->fkeys_used++;
-	if (m->fkeys_used * 4 > m->nfkeys * 3)
-		fkeys_grow(m);
+	file_index(m, (uint32_t)m->nfiles);
 	return (uint32_t)m->nfiles++;
 }
 
@@ -685,7 +716,7 @@ static bool known_existing(struct model *m, const struct model_session *s, struc
 
 	if (id == 0)
 		return false;
-	f = m->fkeys[fkey_slot(m, s->host, id)].file;
+	f = file_find(m, s->host, id);
 	return f != MODEL_NONE && m->files[f].exists == EX_YES;
 }
 
@@ -1196,11 +1227,7 @@ uint32_t model_link_next(const struct model *m, uint32_t link) { return m->links
 
 uint32_t model_find_file(const struct model *m, str_id host, const char *path, size_t len)
 {
-	str_id p = strtab_find(m->st, path, len);
-
-	if (p == 0 && len > 0)
-		return MODEL_NONE;
-	return m->fkeys[fkey_slot(m, host, p)].file;
+	return file_find(m, host, strtab_find(m->st, path, len));
 }
 
 /* ---- timeline ---- */
@@ -1610,13 +1637,8 @@ bool model_maybe_compact(struct model *m, bool force)
 	m->fkeys = NULL;
 	m->nfkeys = m->fkeys_used = 0;
 	fkeys_grow(m);
-	for (size_t f = 0; f < nfiles; f++) {
-		size_t j = fkey_slot(m, m->files[f].host, m->files[f].path);
-		m->fkeys[j] = (struct fkey){ m->files[f].host, m->files[f].path, (uint32_t)f };
-		m->fkeys_used++;
-		if (m->fkeys_used * 4 > m->nfkeys * 3)
-			fkeys_grow(m);
-	}
+	for (size_t f = 0; f < nfiles; f++)
+		file_index(m, (uint32_t)f);
 	m->generation++;
 	m->check_at = m->nev + 65536;
 	/* the old tables were freed just now: give the memory back, or RSS creeps up */

@@ -160,7 +160,7 @@ void strtab_prefetch(const struct strtab *t, uint32_t h, int stage)
 	if (stage == 0)
 		__builtin_prefetch(sl);
 	else if (sl->id != 0 && sl->hash == h)
-		__builtin_prefetch(bytes_of(t, sl->id) - sizeof(uint32_t));
+		__builtin_prefetch(bytes_of(t, sl->id) - 2 * sizeof(uint32_t));
 }
 
 str_id strtab_find(const struct strtab *t, const char *s, size_t len)
@@ -185,16 +185,31 @@ str_id strtab_intern_hashed(struct strtab *t, const char *s, size_t len, uint32_
 		return t->slots[i].id;
 	if (len > UINT32_MAX - 8 || t->n >= UINT32_MAX - 1)
 		util_fatal(1, "string table full");
-	p = chunk_alloc(t, sizeof(len32) + len + 1, &id);
-	memcpy(p, &len32, sizeof(len32));
-	memcpy(p + sizeof(len32), s, len);
-	p[sizeof(len32) + len] = '\0';
-	id += sizeof(len32);
+	/* [aux][length][bytes]NUL, the id names the bytes; aux starts 0 */
+	p = chunk_alloc(t, 2 * sizeof(len32) + len + 1, &id);
+	memset(p, 0, sizeof(len32));
+	memcpy(p + sizeof(len32), &len32, sizeof(len32));
+	memcpy(p + 2 * sizeof(len32), s, len);
+	p[2 * sizeof(len32) + len] = '\0';
+	id += 2 * sizeof(len32);
 	t->slots[i] = (struct slot){ id, h };
 	t->n++;
 	if (t->n * 4 > t->nslots * 3)
 		rehash(t);
 	return id;
+}
+
+uint32_t strtab_aux(const struct strtab *t, str_id id)
+{
+	uint32_t v;
+
+	memcpy(&v, bytes_of(t, id) - 2 * sizeof(v), sizeof(v));
+	return v;
+}
+
+void strtab_set_aux(struct strtab *t, str_id id, uint32_t v)
+{
+	memcpy(t->chunk[id >> OFF_BITS]->data + (id & OFF_MASK) - 2 * sizeof(v), &v, sizeof(v));
 }
 
 const char *strtab_get(const struct strtab *t, str_id id, size_t *len)

@@ -34,6 +34,12 @@ str_id strtab_intern_hashed(struct strtab *t, const char *s, size_t len, uint32_
 void strtab_prefetch(const struct strtab *t, uint32_t h, int stage);
 /* The id of s when it is already in the table, else 0. */
 str_id strtab_find(const struct strtab *t, const char *s, size_t len);
+/*
+ * A word the table keeps beside the bytes of id (a real id, not 0) for its
+ * user, 0 until set: reading it costs nothing more than reading the string.
+ */
+uint32_t strtab_aux(const struct strtab *t, str_id id);
+void strtab_set_aux(struct strtab *t, str_id id, uint32_t v);
 /* The bytes of id (NUL-terminated); "" for 0. *len gets the length when non-NULL. */
 const char *strtab_get(const struct strtab *t, str_id id, size_t *len);
 /* Number of strings, and bytes used by the table (for the memory figures). */

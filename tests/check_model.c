@@ -692,6 +692,71 @@ START_TEST(test_files_touched)
 }
 END_TEST
 
+/*
+ * One path on several hosts is one file per host: a path's string keeps its
+ * first file and the key table the others, also after a compaction has
+ * dropped the first one.
+ */
+START_TEST(test_hosts_one_path)
+{
+	char text[4096];
+	size_t o = 0;
+	struct model *m = model_new(NULL);
+	struct ingest_opts io = { .year = 2026, .compact = true };
+	struct ingest *in;
+	const struct strtab *st;
+	uint32_t fa, fb, fc;
+
+	model_set_keep(m, 3600 * LTIME_US_PER_SEC);
+	in = ingest_new(m, &io);
+	o += (size_t)sprintf(text + o,
+		"Nov 24 00:00:00 a internal-sftp[1]: session opened for local user u from [1.1.1.1]\n"
+		"Nov 24 00:00:01 a internal-sftp[1]: open \"/x\" flags WRITE,CREATE,TRUNCATE mode 0644\n"
+		"Nov 24 00:00:02 a internal-sftp[1]: close \"/x\" bytes read 0 written 5\n"
+		"Nov 24 00:00:03 b internal-sftp[1]: session opened for local user u from [1.1.1.1]\n"
+		"Nov 24 00:00:04 b internal-sftp[1]: open \"/x\" flags WRITE,CREATE,TRUNCATE mode 0644\n"
+		"Nov 24 00:00:05 c internal-sftp[2]: session opened for local user u from [1.1.1.1]\n"
+		"Nov 24 00:00:06 c internal-sftp[2]: stat name \"/x\"\n"
+		"Nov 24 00:00:07 a internal-sftp[1]: open \"/x\" flags WRITE,CREATE,TRUNCATE mode 0644\n"
+		"Nov 24 00:00:08 a internal-sftp[1]: remove name \"/x\"\n"
+		"Nov 24 00:00:09 a internal-sftp[1]: session closed for local user u from [1.1.1.1]\n");
+	ingest_buffer(in, text, o, true);
+	st = model_cstrings(m);
+	fa = model_find_file(m, strtab_find(st, "a", 1), "/x", 2);
+	fb = model_find_file(m, strtab_find(st, "b", 1), "/x", 2);
+	fc = model_find_file(m, strtab_find(st, "c", 1), "/x", 2);
+	ck_assert_uint_eq(model_nfiles(m), 3);
+	ck_assert(fa != MODEL_NONE && fb != MODEL_NONE && fc != MODEL_NONE && fa != fb && fb != fc && fa != fc);
+	ck_assert_uint_eq(model_file(m, fa)->nevents, 4);
+	ck_assert_uint_eq(model_file(m, fa)->ndeletions, 2);   /* its own upload overwritten, then removed */
+	ck_assert_uint_eq(model_file(m, fb)->ndeletions, 0);   /* b's /x was not known to exist */
+	ck_assert_uint_eq(model_file(m, fc)->nevents, 1);
+
+	/* hours later: a's session (and a's removed /x with it) leaves the window, b's and c's go on */
+	o = (size_t)sprintf(text, "Nov 24 03:00:00 b internal-sftp[1]: stat name \"/y\"\n");
+	ingest_buffer(in, text, o, true);
+	ck_assert(model_maybe_compact(m, true));
+	ck_assert_uint_eq(model_nfiles(m), 3);   /* /x on b and c, /y on b */
+	st = model_cstrings(m);
+	ck_assert_uint_eq(model_find_file(m, strtab_find(st, "a", 1), "/x", 2), MODEL_NONE);
+	fb = model_find_file(m, strtab_find(st, "b", 1), "/x", 2);
+	fc = model_find_file(m, strtab_find(st, "c", 1), "/x", 2);
+	ck_assert(fb != MODEL_NONE && fc != MODEL_NONE && fb != fc);
+	o = (size_t)sprintf(text,
+		"Nov 24 03:00:01 c internal-sftp[2]: remove name \"/x\"\n"
+		"Nov 24 03:00:02 b internal-sftp[1]: open \"/x\" flags WRITE,TRUNCATE mode 0644\n"
+		"Nov 24 03:00:03 a internal-sftp[9]: stat name \"/x\"\n");
+	ingest_buffer(in, text, o, true);
+	ck_assert_uint_eq(model_nfiles(m), 4);   /* only a's /x is new */
+	ck_assert_uint_eq(model_file(m, fc)->ndeletions, 1);
+	ck_assert_uint_eq(model_file(m, fc)->nevents, 2);
+	ck_assert_uint_eq(model_file(m, fb)->ndeletions, 1);   /* b's /x existed: overwritten */
+	ck_assert_uint_eq(model_file(m, fb)->nevents, 2);
+	ingest_free(in);
+	model_free(m);
+}
+END_TEST
+
 Suite *suite_model(void);
 Suite *suite_model(void)
 {
@@ -704,7 +769,7 @@ Suite *suite_model(void)
 		{ "cut lines", test_cut_lines }, { "resplit repeat", test_resplit_repeat },
 		{ "init refusals", test_init_refusals }, { "keep exists", test_keep_exists },
 		{ "deletion span", test_deletion_span },
-		{ "files touched", test_files_touched },
+		{ "files touched", test_files_touched }, { "hosts one path", test_hosts_one_path },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
