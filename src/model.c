@@ -117,6 +117,7 @@ struct model {
 	int64_t keep;            /* retention window, µs; 0 = everything */
 	size_t check_at;         /* next event count at which a compaction is considered */
 	int64_t newest;          /* newest line time seen */
+	int64_t oldest;          /* no session's last line is older (INT64_MAX: none yet) */
 	uint32_t generation;
 	uint32_t *sess_map, *file_map;   /* old id -> new id, from the last compaction */
 	size_t nsess_map, nfile_map;
@@ -335,6 +336,7 @@ struct model *model_new(const struct model_opts *opts)
 
 	m->st = strtab_new();
 	m->zones = ltime_zones_new();
+	m->oldest = INT64_MAX;
 	skeys_grow(m);
 	fkeys_grow(m);
 	if (opts != NULL && opts->nchroot > 0) {
@@ -1088,6 +1090,8 @@ void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint
 	m->stats.lines++;
 	if (wall > m->newest)
 		m->newest = wall;
+	if (wall < m->oldest)
+		m->oldest = wall;
 	switch (r->cls) {
 	case PC_SFTP:
 		m->stats.sftp_lines++;
@@ -1417,6 +1421,9 @@ bool model_maybe_compact(struct model *m, bool force)
 	if (m->keep == 0 || (!force && m->nev < m->check_at))
 		return false;
 	m->check_at = m->nev + 65536;
+	/* every session's last line is at least this old: none can have left the window (no scan) */
+	if (cutoff <= m->oldest)
+		return false;
 	for (size_t s = 0; s < m->nsess; s++)
 		if (m->sess[s].state != SS_OPEN && m->sess[s].last < cutoff) {
 			drop_ev += m->sess[s].nevents;
@@ -1639,6 +1646,10 @@ bool model_maybe_compact(struct model *m, bool force)
 	fkeys_grow(m);
 	for (size_t f = 0; f < nfiles; f++)
 		file_index(m, (uint32_t)f);
+	m->oldest = INT64_MAX;
+	for (size_t s = 0; s < nsess; s++)
+		if (m->sess[s].last < m->oldest)
+			m->oldest = m->sess[s].last;
 	m->generation++;
 	m->check_at = m->nev + 65536;
 	/* the old tables were freed just now: give the memory back, or RSS creeps up */

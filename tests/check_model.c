@@ -411,6 +411,14 @@ START_TEST(test_keep)
 
 	ck_assert_ptr_nonnull(text);
 	full = tu_model(text);
+	{
+		/* a day kept: no line is old enough to leave it (known without a scan) */
+		struct model *day = tu_model(text);
+		model_set_keep(day, 24 * 3600 * LTIME_US_PER_SEC);
+		ck_assert(!model_maybe_compact(day, true));
+		ck_assert_uint_eq(model_nsessions(day), 12);
+		model_free(day);
+	}
 	/* the day ends at 18:15; with two hours kept only the two sessions never closed stay */
 	model_set_keep(full, 2 * 3600 * LTIME_US_PER_SEC);
 	ck_assert(model_maybe_compact(full, false));
@@ -441,6 +449,19 @@ START_TEST(test_keep)
 	ck_assert_uint_eq(model_nsessions(full), 3);
 	ck_assert_uint_eq(model_session(full, 1)->ndeletions, 1);
 	ck_assert_int_eq(model_event(full, model_session(full, 1)->last_ev)->dkind, DK_REMOVE);
+	/* a session logged out of order, hours before the window: the next compaction drops it */
+	{
+		struct ingest_opts io = { .year = 2026 };
+		struct ingest *in = ingest_new(full, &io);
+		const char *late =
+			"Nov 24 06:00:00 sftp1 internal-sftp[7777]: session opened for local user old from [1.2.3.5]\n"
+			"Nov 24 06:00:01 sftp1 internal-sftp[7777]: session closed for local user old from [1.2.3.5]\n";
+		ingest_buffer(in, late, strlen(late), true);
+		ingest_free(in);
+	}
+	ck_assert_uint_eq(model_nsessions(full), 4);
+	ck_assert(model_maybe_compact(full, true));
+	ck_assert_uint_eq(model_nsessions(full), 3);
 	free(a);
 	free(b);
 	free(part);

@@ -39,6 +39,7 @@
 
 #define DEFAULT_LOG "/var/log/sftp.log"
 #define READ_BATCH ((size_t)4 << 20)
+#define LOAD_DRAW_MS 100   /* while the history loads, model changes are drawn this often */
 #define IDLE_DEFAULT (INT64_C(4) * 3600 * LTIME_US_PER_SEC)
 #define REPLAY_MAX_GAP_US INT64_C(1500000)    /* longest real wait between replayed lines */
 #define REPLAY_BATCH 20000
@@ -322,7 +323,7 @@ static void hook_event(void *ctx, uint32_t ev)
 
 	vm_sessions_event(&u->sessions, u->m, ev);
 	vm_sessions_touch(&u->sessions, model_event(u->m, ev)->sess);
-	u->dirty = u->model_changed = true;
+	u->model_dirty = u->model_changed = true;
 }
 
 static void hook_status(void *ctx, uint32_t ev)
@@ -330,7 +331,7 @@ static void hook_status(void *ctx, uint32_t ev)
 	struct ui *u = ctx;
 
 	vm_sessions_touch(&u->sessions, model_event(u->m, ev)->sess);
-	u->dirty = u->model_changed = true;
+	u->model_dirty = u->model_changed = true;
 }
 
 static void hook_compacted(void *ctx)
@@ -368,7 +369,7 @@ static void hook_session(void *ctx, uint32_t sess, enum model_change what)
 
 	(void)what;
 	vm_sessions_touch(&u->sessions, sess);
-	u->dirty = u->model_changed = true;
+	u->model_dirty = u->model_changed = true;
 }
 
 static void tail_line(void *ctx, const char *line, size_t len)
@@ -1152,6 +1153,9 @@ static int run_loop(struct ui *u)
 			}
 			u->dirty = true;
 		}
+		/* while the history loads the model changes all the time: a screen every LOAD_DRAW_MS will do */
+		if (u->model_dirty && (!u->loading || mono_us() - u->drawn_us >= LOAD_DRAW_MS * 1000))
+			u->dirty = true;
 		if (u->rp != NULL && u->rp->started && u->dirty)
 			u->now = u->rp->log_now + u->rp->wall_minus_utc;
 
@@ -1161,7 +1165,8 @@ static int run_loop(struct ui *u)
 			if (v->ops->update != NULL)
 				v->ops->update(u, v);
 			draw_all(u);
-			u->dirty = false;
+			u->dirty = u->model_dirty = false;
+			u->drawn_us = mono_us();
 		}
 
 		/* wait */
@@ -1181,6 +1186,8 @@ static int run_loop(struct ui *u)
 		}
 		if (rt >= 0 && rt < timeout)
 			timeout = rt;
+		if (u->model_dirty && timeout > LOAD_DRAW_MS)
+			timeout = LOAD_DRAW_MS;
 		if (u->status[0] != '\0') {
 			int64_t left = u->status_until - mono_us() / 1000;
 

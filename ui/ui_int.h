@@ -115,6 +115,9 @@ struct ui {
 	bool utf8, color, mouse;
 	bool dirty, clear, quit;
 	bool model_changed;          /* since the header last counted live sessions */
+	bool model_dirty;            /* the model changed since the last screen (drawn at once, or
+	                              * every LOAD_DRAW_MS while the history loads) */
+	int64_t drawn_us;            /* monotonic time of the last screen */
 	bool compacted;              /* the model renumbered its ids (--keep) */
 	size_t nlive;
 	bool paused;
