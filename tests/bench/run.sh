@@ -5,7 +5,9 @@
 # made again only when missing or when genlog.c changed): 1M and 10M lines in
 # the traditional format, 1M in RFC 3339. Then, in one run on the same files
 # so that ratios hold on a noisy machine, each measurement pinned to one core
-# (taskset -c 0) and repeated BENCH_RUNS times (median):
+# (taskset -c 0) and repeated (median of BENCH_RUNS runs; by default 7 on the
+# 1M-line files, where one burst of the shared machine can move a median of 3,
+# and 3 on the 10M-line file):
 #   sftptop to a complete model: --report=json --deletions > /dev/null, and the
 #     same with no report (--report=none / --count / --report=summary, whichever exists);
 #   wc -l, grep -c 'internal-sftp\[', tests/bench/sessions.awk with mawk,
@@ -17,7 +19,7 @@
 #     (tests/bench/uiload.sh).
 # Prints one markdown table and writes it to $B/bench/table.md.
 #
-# Environment: BENCH_RUNS (3), BENCH_SIZES ("1m 10m"; "1m" for a quick run),
+# Environment: BENCH_RUNS (7 and 3), BENCH_SIZES ("1m 10m"; "1m" for a quick run),
 # BENCH_INSTALL=1 installs mawk and lnav with apt-get when missing.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -25,7 +27,7 @@ B=${B:-build}
 BIN=$B/sftptop
 T=$B/tools
 D=$B/bench
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-}
 SIZES=${BENCH_SIZES:-"1m 10m"}
 mkdir -p "$D"
 
@@ -69,14 +71,14 @@ for opt in --report=none --count --report=summary; do
 done
 
 # ---- measuring ----
-# measure NAME CMD...: runs it $RUNS times, sets M_WALL M_CPU M_RSS (medians; RSS in kB), M_OK
+# measure NAME CMD...: runs it $runs times, sets M_WALL M_CPU M_RSS (medians; RSS in kB), M_OK
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "" }'; }
 measure() {
 	name=$1; shift
 	: > "$D/runs.txt"
 	M_OK=1
 	i=0
-	while [ $i -lt "$RUNS" ]; do
+	while [ $i -lt "$runs" ]; do
 		# grep stops at the first match when its output is /dev/null: give the
 		# small-output tools a real file
 		case $name in grep|wc) out=$D/out.txt ;; *) out=/dev/null ;; esac
@@ -112,6 +114,10 @@ row() { # file lines bytes tool ref_wall (also notes "$F tool cpu rss ok" in val
 
 for f in $FILES; do
 	F=$f
+	case $f in
+	*-10m) runs=${RUNS:-3} ;;
+	*) runs=${RUNS:-7} ;;
+	esac
 	log=$D/$f.log
 	n=$(lines_of "${f#*-}")
 	bytes=$(wc -c < "$log")
@@ -230,7 +236,7 @@ targets() {
 {
 	echo "Machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs;" \
 		"$(uname -sr); sftptop $(git rev-parse --short HEAD 2>/dev/null || echo '?');" \
-		"one core (${PIN:-not pinned}) unless said, median of $RUNS runs, files in the page cache;" \
+		"one core (${PIN:-not pinned}) unless said, median of ${RUNS:-7 runs (3 for 10M lines)}${RUNS:+ runs}, files in the page cache;" \
 		"MB = 10^6 bytes."
 	echo
 	cat "$D/rows.md"
