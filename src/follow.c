@@ -441,18 +441,7 @@ int follow_run(const struct follow_opts *o)
 		tail_dispatch(t, pfd, n);
 		ingest_set_reference(o->in, ltime_local_wall(time(NULL)));
 		tail_read_some(t, READ_BATCH);
-		if (f.pipe != NULL) {
-			/* nothing waits in the pipe while the loop may sleep, or once the history is in */
-			if (tail_caught_up(t)) {
-				ingest_pipe_flush(f.pipe);
-				ingest_pipe_free(f.pipe);
-				f.pipe = NULL;
-			} else if (!tail_pending(t)) {
-				ingest_pipe_flush(f.pipe);
-			} else {
-				ingest_pipe_apply(f.pipe);
-			}
-		}
+		ingest_pipe_settle(&f.pipe, tail_caught_up(t), !tail_pending(t));
 		now = mono_ms();
 		/* The hold's clock runs only once the input is drained: while a
 		 * backlog is read (a pipe of a big file, catching up), a status

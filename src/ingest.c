@@ -523,12 +523,49 @@ struct loader {
 	int err;
 };
 
-struct helper {
+/* A parsing thread (of the loader or of a pipe): its owner, parser and clock. */
+struct worker {
 	pthread_t th;
-	struct loader *L;
+	void *owner;
 	struct parser *p;
 	struct clock ck;
 };
+
+/* Start up to n workers running fn, clocks at in's reference; returns how many started. */
+static int workers_start(struct worker *w, int n, void *(*fn)(void *), void *owner, const struct ingest *in)
+{
+	int started = 0;
+
+	for (int i = 0; i < n; i++) {
+		w[started].owner = owner;
+		w[started].p = parse_new();
+		clock_init(&w[started].ck, in->ck.ref, in->o.year);
+		if (util_thread_create(&w[started].th, fn, &w[started]) != 0) {
+			parse_free(w[started].p);
+			break;
+		}
+		started++;
+	}
+	return started;
+}
+
+static void workers_join(struct worker *w, int n)
+{
+	for (int i = 0; i < n; i++) {
+		pthread_join(w[i].th, NULL);
+		parse_free(w[i].p);
+	}
+}
+
+static void slots_free(struct slot *slot, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(slot[i].raw);
+		free(slot[i].rec);
+		free(slot[i].arena);
+	}
+	free(slot);
+}
 
 /*
  * The next batch of whole lines from the file, taken by one thread at a time
@@ -689,8 +726,8 @@ static bool parse_next(struct loader *L, struct parser *p, struct clock *ck)
 
 static void *helper_main(void *arg)
 {
-	struct helper *h = arg;
-	struct loader *L = h->L;
+	struct worker *h = arg;
+	struct loader *L = h->owner;
 
 	pthread_mutex_lock(&L->mu);
 	for (;;) {
@@ -710,19 +747,22 @@ static void *helper_main(void *arg)
 #define AHEAD_SLOT 8
 #define AHEAD_BYTES 4
 
+static void prefetch(struct ingest *in, const struct slot *b, size_t k, int stage)
+{
+	if (k < b->n && !b->rec[k].toolong)
+		model_prefetch(in->m, &b->rec[k].r, &b->rec[k].hint, stage);
+}
+
 static void apply_batch(struct ingest *in, const struct slot *b)
 {
-	for (size_t k = 0; k < b->n && k < AHEAD_SLOT; k++)
-		if (!b->rec[k].toolong)
-			model_prefetch(in->m, &b->rec[k].r, &b->rec[k].hint, 0);
+	for (size_t k = 0; k < AHEAD_SLOT; k++)
+		prefetch(in, b, k, 0);
 	for (size_t k = 0; k < b->n; k++) {
 		const struct prec *pr = &b->rec[k];
 		const char *raw = pr->raw != NULL ? pr->raw : "";
 
-		if (k + AHEAD_SLOT < b->n && !b->rec[k + AHEAD_SLOT].toolong)
-			model_prefetch(in->m, &b->rec[k + AHEAD_SLOT].r, &b->rec[k + AHEAD_SLOT].hint, 0);
-		if (k + AHEAD_BYTES < b->n && !b->rec[k + AHEAD_BYTES].toolong)
-			model_prefetch(in->m, &b->rec[k + AHEAD_BYTES].r, &b->rec[k + AHEAD_BYTES].hint, 1);
+		prefetch(in, b, k + AHEAD_SLOT, 0);
+		prefetch(in, b, k + AHEAD_BYTES, 1);
 		if (pr->toolong)
 			model_add_unparsed(in->m, raw, pr->rawlen);
 		else
@@ -742,8 +782,8 @@ static bool want_threads(const struct src *s)
 static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 {
 	struct loader L;
-	struct helper h[MAX_THREADS];
-	int started = 0;
+	struct worker h[MAX_THREADS];
+	int started;
 
 	memset(&L, 0, sizeof(L));
 	pthread_mutex_init(&L.rd, NULL);
@@ -761,16 +801,7 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 	L.nslot = (size_t)nthreads + 4;
 	L.slot = xcalloc(L.nslot, sizeof(*L.slot));
 	ingest_set_reference(in, s->ref);
-	for (int i = 0; i < nthreads - 1; i++) {
-		h[started].L = &L;
-		h[started].p = parse_new();
-		clock_init(&h[started].ck, in->ck.ref, in->ck.year);
-		if (util_thread_create(&h[started].th, helper_main, &h[started]) != 0) {
-			parse_free(h[started].p);
-			break;
-		}
-		started++;
-	}
+	started = workers_start(h, nthreads - 1, helper_main, &L, in);
 	pthread_mutex_lock(&L.mu);
 	for (;;) {
 		struct slot *b = &L.slot[L.applied % L.nslot];
@@ -796,16 +827,8 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
 	L.done = true;
 	pthread_cond_broadcast(&L.room);
 	pthread_mutex_unlock(&L.mu);
-	for (int i = 0; i < started; i++) {
-		pthread_join(h[i].th, NULL);
-		parse_free(h[i].p);
-	}
-	for (size_t i = 0; i < L.nslot; i++) {
-		free(L.slot[i].raw);
-		free(L.slot[i].rec);
-		free(L.slot[i].arena);
-	}
-	free(L.slot);
+	workers_join(h, started);
+	slots_free(L.slot, L.nslot);
 	pthread_mutex_destroy(&L.mu);
 	pthread_mutex_destroy(&L.rd);
 	pthread_cond_destroy(&L.ready);
@@ -822,13 +845,6 @@ static int read_threaded(struct ingest *in, struct src *s, int nthreads)
  * in order, whenever it needs a slot or the caller asks. The batch being
  * filled is slot[filled % nslot]; helpers take queued batches in order.
  */
-struct pipe_helper {
-	pthread_t th;
-	struct ingest_pipe *q;
-	struct parser *p;
-	struct clock ck;
-};
-
 struct ingest_pipe {
 	struct ingest *in;
 	pthread_mutex_t mu;
@@ -841,14 +857,14 @@ struct ingest_pipe {
 	bool open;                   /* slot[filled % nslot] holds lines not yet queued */
 	bool waiting, quit;
 	int sleepers;
-	struct pipe_helper h[MAX_THREADS];
+	struct worker h[MAX_THREADS];
 	int nh;
 };
 
 static void *pipe_helper_main(void *arg)
 {
-	struct pipe_helper *h = arg;
-	struct ingest_pipe *q = h->q;
+	struct worker *h = arg;
+	struct ingest_pipe *q = h->owner;
 
 	pthread_mutex_lock(&q->mu);
 	while (!q->quit) {
@@ -889,17 +905,7 @@ struct ingest_pipe *ingest_pipe_new(struct ingest *in)
 	q->nslot = (size_t)nthreads * 4;
 	q->slot = xcalloc(q->nslot, sizeof(*q->slot));
 	q->ref = xcalloc(q->nslot, sizeof(*q->ref));
-	for (int i = 0; i < nthreads - 1; i++) {
-		struct pipe_helper *h = &q->h[q->nh];
-		h->q = q;
-		h->p = parse_new();
-		clock_init(&h->ck, in->ck.ref, in->o.year);
-		if (util_thread_create(&h->th, pipe_helper_main, h) != 0) {
-			parse_free(h->p);
-			break;
-		}
-		q->nh++;
-	}
+	q->nh = workers_start(q->h, nthreads - 1, pipe_helper_main, q, in);
 	if (q->nh == 0) {
 		ingest_pipe_free(q);
 		return NULL;
@@ -1003,6 +1009,20 @@ void ingest_pipe_flush(struct ingest_pipe *q)
 		;
 }
 
+void ingest_pipe_settle(struct ingest_pipe **q, bool caught_up, bool may_sleep)
+{
+	if (*q == NULL)
+		return;
+	if (caught_up || may_sleep)
+		ingest_pipe_flush(*q);
+	else
+		ingest_pipe_apply(*q);
+	if (caught_up) {
+		ingest_pipe_free(*q);
+		*q = NULL;
+	}
+}
+
 void ingest_pipe_free(struct ingest_pipe *q)
 {
 	if (q == NULL)
@@ -1011,16 +1031,8 @@ void ingest_pipe_free(struct ingest_pipe *q)
 	q->quit = true;
 	pthread_cond_broadcast(&q->work);
 	pthread_mutex_unlock(&q->mu);
-	for (int i = 0; i < q->nh; i++) {
-		pthread_join(q->h[i].th, NULL);
-		parse_free(q->h[i].p);
-	}
-	for (size_t i = 0; i < q->nslot; i++) {
-		free(q->slot[i].raw);
-		free(q->slot[i].rec);
-		free(q->slot[i].arena);
-	}
-	free(q->slot);
+	workers_join(q->h, q->nh);
+	slots_free(q->slot, q->nslot);
 	free(q->ref);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->ready);

@@ -68,6 +68,13 @@ void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len);
 void ingest_pipe_apply(struct ingest_pipe *q);
 void ingest_pipe_flush(struct ingest_pipe *q);
 void ingest_pipe_free(struct ingest_pipe *q);
+/*
+ * The step after each read of a follower: when the history is in
+ * (caught_up), everything fed goes to the model and the pipe is freed (*q
+ * becomes NULL: lines go through ingest_line from then on); when the loop
+ * may sleep next, everything fed goes to the model; else what is parsed.
+ */
+void ingest_pipe_settle(struct ingest_pipe **q, bool caught_up, bool may_sleep);
 
 /*
  * Can path be read as a log (a regular file or a FIFO; "-" always can)?

@@ -1385,7 +1385,6 @@ uint32_t model_remap_file(const struct model *m, uint32_t old)
 	return old < m->nfile_map ? m->file_map[old] : MODEL_NONE;
 }
 
-/* Re-intern id from the old table into the new one, through a cache of the map. */
 /* The id in the new table nt of string id of the old table ot. */
 static str_id restr(struct strtab *nt, const struct strtab *ot, str_id id)
 {

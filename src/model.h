@@ -186,7 +186,7 @@ const char *model_str(const struct model *m, str_id id, size_t *len);
  */
 void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone);
 /*
- * The strtab_hash of a line's path and path2 as parsed (0 for an empty one),
+ * The strtab_hash of a line's path and path2 as parsed (empty ones too),
  * computed where the line was parsed, so the model need not hash them again.
  * model_prefetch() starts loading the string look-ups of a line about to be
  * added (stage 0 a few lines ahead, stage 1 closer); it changes nothing.

@@ -41,6 +41,10 @@ struct strtab {
 
 #define OFF_MASK ((uint32_t)CHUNK_SIZE - 1)
 
+/* A string is stored as [aux][length][bytes]NUL and its id names the bytes: these lie before them. */
+#define LEN_AT sizeof(uint32_t)
+#define AUX_AT (2 * sizeof(uint32_t))
+
 static struct chunk *chunk_new(struct strtab *t, size_t size)
 {
 	struct chunk *c;
@@ -76,7 +80,7 @@ static char *chunk_alloc(struct strtab *t, size_t need, uint32_t *id)
 	return c->data + c->used - need;
 }
 
-static const char *bytes_of(const struct strtab *t, uint32_t id)
+static char *bytes_of(const struct strtab *t, uint32_t id)
 {
 	return t->chunk[id >> OFF_BITS]->data + (id & OFF_MASK);
 }
@@ -84,12 +88,10 @@ static const char *bytes_of(const struct strtab *t, uint32_t id)
 struct strtab *strtab_new(void)
 {
 	struct strtab *t = xcalloc(1, sizeof(*t));
-	uint32_t id;
 
+	/* no id is 0: an id names the bytes after a string's header */
 	t->nslots = 1024;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-	/* the first bytes of chunk 0 are never a string: no string has id 0 */
-	chunk_alloc(t, 8, &id);
 	return t;
 }
 
@@ -108,7 +110,7 @@ static uint32_t slen(const char *s)
 {
 	uint32_t len;
 
-	memcpy(&len, s - sizeof(len), sizeof(len));
+	memcpy(&len, s - LEN_AT, sizeof(len));
 	return len;
 }
 
@@ -160,7 +162,7 @@ void strtab_prefetch(const struct strtab *t, uint32_t h, int stage)
 	if (stage == 0)
 		__builtin_prefetch(sl);
 	else if (sl->id != 0 && sl->hash == h)
-		__builtin_prefetch(bytes_of(t, sl->id) - 2 * sizeof(uint32_t));
+		__builtin_prefetch(bytes_of(t, sl->id) - AUX_AT);
 }
 
 str_id strtab_find(const struct strtab *t, const char *s, size_t len)
@@ -185,13 +187,12 @@ str_id strtab_intern_hashed(struct strtab *t, const char *s, size_t len, uint32_
 		return t->slots[i].id;
 	if (len > UINT32_MAX - 8 || t->n >= UINT32_MAX - 1)
 		util_fatal(1, "string table full");
-	/* [aux][length][bytes]NUL, the id names the bytes; aux starts 0 */
-	p = chunk_alloc(t, 2 * sizeof(len32) + len + 1, &id);
-	memset(p, 0, sizeof(len32));
-	memcpy(p + sizeof(len32), &len32, sizeof(len32));
-	memcpy(p + 2 * sizeof(len32), s, len);
-	p[2 * sizeof(len32) + len] = '\0';
-	id += 2 * sizeof(len32);
+	p = chunk_alloc(t, AUX_AT + len + 1, &id);
+	memset(p, 0, AUX_AT - LEN_AT);   /* aux starts 0 */
+	memcpy(p + AUX_AT - LEN_AT, &len32, sizeof(len32));
+	memcpy(p + AUX_AT, s, len);
+	p[AUX_AT + len] = '\0';
+	id += AUX_AT;
 	t->slots[i] = (struct slot){ id, h };
 	t->n++;
 	if (t->n * 4 > t->nslots * 3)
@@ -203,13 +204,13 @@ uint32_t strtab_aux(const struct strtab *t, str_id id)
 {
 	uint32_t v;
 
-	memcpy(&v, bytes_of(t, id) - 2 * sizeof(v), sizeof(v));
+	memcpy(&v, bytes_of(t, id) - AUX_AT, sizeof(v));
 	return v;
 }
 
 void strtab_set_aux(struct strtab *t, str_id id, uint32_t v)
 {
-	memcpy(t->chunk[id >> OFF_BITS]->data + (id & OFF_MASK) - 2 * sizeof(v), &v, sizeof(v));
+	memcpy(bytes_of(t, id) - AUX_AT, &v, sizeof(v));
 }
 
 const char *strtab_get(const struct strtab *t, str_id id, size_t *len)

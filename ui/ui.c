@@ -1110,26 +1110,16 @@ static int run_loop(struct ui *u)
 		if (u->tail != NULL && !u->paused) {
 			ingest_set_reference(u->in, wall_now());
 			tail_read_some(u->tail, READ_BATCH);
-			if (u->pipe != NULL && tail_caught_up(u->tail)) {
-				/* the history is in: from here lines come a few at a time */
-				ingest_pipe_flush(u->pipe);
-				ingest_pipe_free(u->pipe);
-				u->pipe = NULL;
-			}
-			if (!caught_up && tail_caught_up(u->tail)) {
-				caught_up = true;
-				u->loading = false;
-				u->now = wall_now();
-				check_lost(u);
-				u->dirty = true;
-			}
 		}
-		if (u->pipe != NULL) {
-			/* nothing waits in the pipe while the loop may sleep */
-			if (u->paused || !tail_pending(u->tail))
-				ingest_pipe_flush(u->pipe);
-			else
-				ingest_pipe_apply(u->pipe);
+		/* nothing waits in the pipe while the loop may sleep, nor once the history is in */
+		if (u->tail != NULL)
+			ingest_pipe_settle(&u->pipe, tail_caught_up(u->tail), u->paused || !tail_pending(u->tail));
+		if (u->tail != NULL && !u->paused && !caught_up && tail_caught_up(u->tail)) {
+			caught_up = true;
+			u->loading = false;
+			u->now = wall_now();
+			check_lost(u);
+			u->dirty = true;
 		}
 		if (u->rp != NULL)
 			rt = replay_step(u, u->rp);
