@@ -176,6 +176,16 @@ static void on_line(void *ctx, const char *line, size_t len)
 		ingest_line(f->o->in, line, len);
 }
 
+static void on_lines(void *ctx, const char *buf, size_t len)
+{
+	struct fol *f = ctx;
+
+	if (f->pipe != NULL)
+		ingest_pipe_lines(f->pipe, buf, len);
+	else
+		ingest_buffer(f->o->in, buf, len, true);
+}
+
 static void on_status(void *ctx, enum tail_status st, const char *path, const char *msg)
 {
 	struct fol *f = ctx;
@@ -365,7 +375,7 @@ int follow_run(const struct follow_opts *o)
 	struct fol f = { .o = o, .m = o->m };
 	struct model_hooks hooks = { .event = hook_event, .session = hook_session, .ctx = &f,
 	                             .compacted = hook_compacted };
-	struct tail_callbacks cb = { on_line, on_status, &f };
+	struct tail_callbacks cb = { on_line, on_status, &f, on_lines };
 	struct tail_opts to = { .force_poll = o->poll };
 	sigset_t oldmask;
 	int sfd, rc = 0;

@@ -963,22 +963,14 @@ static bool pipe_apply_one(struct ingest_pipe *q, bool wait)
 	return true;
 }
 
-void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len)
+/* The batch being filled (opened when none is): lines go to its end. */
+static struct slot *pipe_open(struct ingest_pipe *q)
 {
-	struct slot *b;
-	size_t i;
+	size_t i = q->filled % q->nslot;
 
-	if (len > INGEST_MAX_LINE) {
-		/* rare: keep the order, and keep the line out of the batches */
-		ingest_pipe_flush(q);
-		ingest_line(q->in, line, len);
-		return;
-	}
-	i = q->filled % q->nslot;
 	if (q->open && q->ref[i] != q->in->ck.ref)
 		pipe_queue(q);   /* a batch's lines share one reference */
 	i = q->filled % q->nslot;
-	b = &q->slot[i];
 	if (!q->open) {
 		/* the slot is free once every batch before it is applied */
 		while (q->applied + q->nslot <= q->filled)
@@ -986,14 +978,62 @@ void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len)
 		q->ref[i] = q->in->ck.ref;
 		q->open = true;
 	}
-	if (b->rawlen + len + 1 > b->rawcap) {
-		xgrow(&b->raw, &b->rawcap, b->rawlen + len + 1, 1);
+	return &q->slot[i];
+}
+
+static void pipe_append(struct ingest_pipe *q, struct slot *b, const char *p, size_t n)
+{
+	if (b->rawlen + n > b->rawcap)
+		xgrow(&b->raw, &b->rawcap, b->rawlen + n, 1);
+	memcpy(b->raw + b->rawlen, p, n);
+	b->rawlen += n;
+	if (b->rawlen >= SLOT_BYTES)
+		pipe_queue(q);
+}
+
+void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len)
+{
+	struct slot *b;
+
+	if (len > INGEST_MAX_LINE) {
+		/* rare: keep the order, and keep the line out of the batches */
+		ingest_pipe_flush(q);
+		ingest_line(q->in, line, len);
+		return;
 	}
+	b = pipe_open(q);
+	if (b->rawlen + len + 1 > b->rawcap)
+		xgrow(&b->raw, &b->rawcap, b->rawlen + len + 1, 1);
 	memcpy(b->raw + b->rawlen, line, len);
 	b->raw[b->rawlen + len] = '\n';
 	b->rawlen += len + 1;
 	if (b->rawlen >= SLOT_BYTES)
 		pipe_queue(q);
+}
+
+void ingest_pipe_lines(struct ingest_pipe *q, const char *buf, size_t len)
+{
+	while (len > 0) {
+		struct slot *b = pipe_open(q);
+		size_t room = SLOT_BYTES - b->rawlen, take = len;   /* an open batch is below SLOT_BYTES */
+
+		if (len > room) {
+			const char *cut = memrchr(buf, '\n', room);
+			if (cut != NULL)
+				take = (size_t)(cut + 1 - buf);
+			else if (b->rawlen > 0) {
+				pipe_queue(q);   /* the next line does not fit: it starts the next batch */
+				continue;
+			} else {
+				/* one line longer than a batch: it is a batch */
+				const char *nl = memchr(buf, '\n', len);
+				take = nl != NULL ? (size_t)(nl + 1 - buf) : len;
+			}
+		}
+		pipe_append(q, b, buf, take);
+		buf += take;
+		len -= take;
+	}
 }
 
 void ingest_pipe_apply(struct ingest_pipe *q)

@@ -52,7 +52,7 @@ size_t ingest_buffer(struct ingest *in, const char *buf, size_t len, bool final)
 bool ingest_line_time(struct ingest *in, const char *line, size_t len, int64_t *utc_us);
 
 /*
- * A pipe for many lines handed in one at a time (the follower's history):
+ * A pipe for many lines handed in one at a time or in runs (a follower's history):
  * helper threads parse them, and this thread gives them to the model in
  * order, line for line what ingest_line() would give it, only later. Lines
  * go to the model when the pipe needs room, at ingest_pipe_apply() (what is
@@ -65,6 +65,8 @@ bool ingest_line_time(struct ingest *in, const char *line, size_t len, int64_t *
 struct ingest_pipe;
 struct ingest_pipe *ingest_pipe_new(struct ingest *in);
 void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len);
+/* Whole lines, each ending in '\n' (as tail's lines callback gives them). */
+void ingest_pipe_lines(struct ingest_pipe *q, const char *buf, size_t len);
 void ingest_pipe_apply(struct ingest_pipe *q);
 void ingest_pipe_flush(struct ingest_pipe *q);
 void ingest_pipe_free(struct ingest_pipe *q);

@@ -157,7 +157,6 @@ static void rd_close(struct tail *t, struct rd *r)
 
 static void emit(struct tail *t, const char *line, size_t len)
 {
-	t->st.lines++;
 	t->cb.line(t->cb.ctx, line, len);
 }
 
@@ -169,12 +168,24 @@ static void part_add(struct rd *r, const char *p, size_t n)
 	r->plen += n;
 }
 
-/* Hand out the complete lines of p[0..n), keeping the incomplete tail. */
+/*
+ * Hand out the complete lines of p[0..n), keeping the incomplete tail: a
+ * held part is completed first, then (with a lines callback) everything up
+ * to the last newline goes out in one call.
+ */
 static void split(struct tail *t, struct rd *r, const char *p, size_t n)
 {
 	const char *end = p + n;
 
 	while (p < end) {
+		if (r->plen == 0 && t->cb.lines != NULL) {
+			const char *last = memrchr(p, '\n', (size_t)(end - p));
+			if (last != NULL) {
+				t->cb.lines(t->cb.ctx, p, (size_t)(last + 1 - p));
+				p = last + 1;
+				continue;
+			}
+		}
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if (nl == NULL) {

@@ -72,6 +72,12 @@ struct tail_callbacks {
 	 * naming the file. May be NULL. Never called from a signal handler. */
 	void (*status)(void *ctx, enum tail_status st, const char *path, const char *msg);
 	void *ctx;
+	/* Optional: runs of complete lines as read, each line ending in '\n'
+	 * ('\r' kept), in one call instead of one line() call each; valid only
+	 * during the call. A line the tail pieced together (written in parts,
+	 * or read across two blocks) and a last line without its newline still
+	 * come through line(), in order with the runs. */
+	void (*lines)(void *ctx, const char *buf, size_t len);
 };
 
 struct tail_opts {
@@ -119,7 +125,7 @@ bool tail_done(const struct tail *t);
 
 /* Counters, for tests and the status line. */
 struct tail_stats {
-	uint64_t bytes, lines;
+	uint64_t bytes;
 	uint32_t rotations, truncations, overflows, reopens;
 	bool polling;
 };

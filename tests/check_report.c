@@ -189,24 +189,48 @@ END_TEST
  * or as the UI and the follower do, through a pipe for the first 60% (the
  * history) and ingest_line for the rest (the lines that come after it).
  */
-static struct model *fed(const char *text, bool pipe)
+enum feed { FEED_LINES, FEED_PIPE, FEED_RUNS };
+
+/* Give a run of whole lines [from, to) (each with its newline) to the pipe. */
+static void feed_run(struct ingest_pipe *q, const char *from, const char *to)
+{
+	if (to > from)
+		ingest_pipe_lines(q, from, (size_t)(to - from));
+}
+
+/*
+ * text through ingest_line (FEED_LINES), or through a pipe as the follower
+ * and the UI feed it until the history is in: line by line (FEED_PIPE), or
+ * in runs of 1 to about 4,000 lines (FEED_RUNS: runs smaller and larger
+ * than a batch, cut anywhere, some single lines in between); then the rest
+ * line by line.
+ */
+static struct model *fed(const char *text, enum feed how)
 {
 	struct model *m = model_new(NULL);
 	struct ingest *in = ingest_new(m, NULL);
 	struct ingest_pipe *q = NULL;
-	size_t total = 0, i = 0;
+	size_t total = 0, i = 0, runlen = 0, want = 1;
+	const char *run = text;
+	uint32_t rnd = 12345;
 
 	for (const char *c = text; (c = strchr(c, '\n')) != NULL; c++)
 		total++;
-	if (pipe) {
+	if (how != FEED_LINES) {
 		q = ingest_pipe_new(in);
 		ck_assert_ptr_nonnull(q);
 	}
 	ingest_set_reference(in, ltime_days(2026, 11, 24) * LTIME_US_PER_DAY);
 	for (const char *line = text, *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1, i++) {
-		if (i == total / 2)   /* Dec 31 and Jan 1 lines now get other years */
+		if (i == total / 2) {   /* Dec 31 and Jan 1 lines now get other years */
+			if (q != NULL)
+				feed_run(q, run, line);
+			run = line;
+			runlen = 0;
 			ingest_set_reference(in, ltime_days(2027, 1, 2) * LTIME_US_PER_DAY);
+		}
 		if (q != NULL && i == total * 3 / 5) {
+			feed_run(q, run, line);
 			ingest_pipe_flush(q);
 			ingest_pipe_free(q);
 			q = NULL;
@@ -215,11 +239,32 @@ static struct model *fed(const char *text, bool pipe)
 			ingest_line(in, line, (size_t)(nl - line));
 			continue;
 		}
-		ingest_pipe_line(q, line, (size_t)(nl - line));
-		if (i % 777 == 0)
+		if (how == FEED_PIPE) {
+			ingest_pipe_line(q, line, (size_t)(nl - line));
+			run = nl + 1;
+		} else if (++runlen == want) {
+			rnd = rnd * 1103515245u + 12345u;
+			if (rnd % 7 == 0) {          /* a single line, by the other door */
+				feed_run(q, run, line);
+				ingest_pipe_line(q, line, (size_t)(nl - line));
+			} else {
+				feed_run(q, run, nl + 1);
+			}
+			run = nl + 1;
+			runlen = 0;
+			want = 1 + (rnd >> 8) % (rnd % 5 == 0 ? 4000 : 60);
+		}
+		if (i % 777 == 0) {
+			if (how == FEED_RUNS) {
+				feed_run(q, run, nl + 1);
+				run = nl + 1;
+				runlen = 0;
+			}
 			ingest_pipe_apply(q);
+		}
 	}
 	if (q != NULL) {
+		feed_run(q, run, text + strlen(text));
 		ingest_pipe_flush(q);
 		ingest_pipe_free(q);
 	}
@@ -253,8 +298,10 @@ START_TEST(test_year_cache)
 END_TEST
 
 /* The pipe (helpers parse, this thread applies) builds the model ingest_line builds. */
+/* Run 0: the pipe fed line by line; run 1: in runs of lines. */
 START_TEST(test_pipe_same)
 {
+	enum feed how = _i == 0 ? FEED_PIPE : FEED_RUNS;
 	size_t cap = 8u << 20, n = 0;
 	char *text = malloc(cap), *busy = sample("sample-logs/busy-day.log");
 	char *garbage = sample("tests/hostile/garbage.log"), *names = sample("tests/hostile/names.log");
@@ -285,7 +332,7 @@ START_TEST(test_pipe_same)
 		ck_assert_uint_lt(n, cap - (1u << 20));
 	}
 	text[n] = '\0';
-	struct model *a = fed(text, false), *b = fed(text, true);
+	struct model *a = fed(text, FEED_LINES), *b = fed(text, how);
 	const struct model_stats *sa = model_stats(a), *sb = model_stats(b);
 	char *ra = tu_report(a, NULL, RF_JSON), *rb = tu_report(b, NULL, RF_JSON);
 
@@ -433,7 +480,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_formats_agree);
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_threads_same);
-	tcase_add_test(tc, test_pipe_same);
+	tcase_add_loop_test(tc, test_pipe_same, 0, 2);
 	tcase_add_test(tc, test_year_cache);
 	tcase_add_test(tc, test_hostile_names);
 	tcase_add_test(tc, test_json_astral);

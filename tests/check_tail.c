@@ -22,6 +22,7 @@ struct coll {
 	char buf[1 << 16];
 	size_t len;
 	int nlines;
+	int nruns;           /* calls of the lines callback (every test runs with and without it) */
 	int st[TS_ERROR + 1];
 };
 
@@ -35,6 +36,22 @@ static void on_line(void *ctx, const char *line, size_t len)
 	c->buf[c->len++] = '|';
 	c->buf[c->len] = '\0';
 	c->nlines++;
+}
+
+/* A run: whole lines, each with its newline; collected as if one by one. */
+static void on_lines(void *ctx, const char *buf, size_t len)
+{
+	struct coll *c = ctx;
+
+	ck_assert_uint_gt(len, 0);
+	ck_assert_int_eq(buf[len - 1], '\n');
+	c->nruns++;
+	while (len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		on_line(ctx, buf, (size_t)(nl - buf));
+		len -= (size_t)(nl + 1 - buf);
+		buf = nl + 1;
+	}
 }
 
 static void on_status(void *ctx, enum tail_status st, const char *path, const char *msg)
@@ -104,13 +121,15 @@ static void pump(struct tail *t, struct coll *c, const char *want, int ms)
 	}
 }
 
-static struct tail *mk(struct coll *c, const struct tail_opts *o)
+/* Loop run 0: lines one by one; run 1: with the lines callback too. */
+static struct tail *mk_runs(struct coll *c, const struct tail_opts *o, bool runs)
 {
-	struct tail_callbacks cb = { on_line, on_status, c };
+	struct tail_callbacks cb = { on_line, on_status, c, runs ? on_lines : NULL };
 
 	memset(c, 0, sizeof(*c));
 	return tail_new(&cb, o);
 }
+#define mk(c, o) mk_runs((c), (o), _i == 1)
 
 START_TEST(history_and_partial)
 {
@@ -129,6 +148,8 @@ START_TEST(history_and_partial)
 	put(p("log"), "a", "\nfour\n");
 	pump(t, &c, "one|two|three|four|", 1000);
 	ck_assert_str_eq(c.buf, "one|two|three|four|");
+	if (_i == 1)   /* "one two" and "four" in runs; "three", pieced together, alone */
+		ck_assert_int_eq(c.nruns, 2);
 	ck_assert_int_eq(tail_timeout_ms(t), -1);   /* idle: nothing timed */
 	tail_free(t);
 }
@@ -402,7 +423,7 @@ Suite *suite_tail(void)
 		TCase *tc = tcase_create(cases[i].name);
 
 		tcase_add_checked_fixture(tc, setup, teardown);
-		tcase_add_test(tc, cases[i].test);
+		tcase_add_loop_test(tc, cases[i].test, 0, 2);
 		suite_add_tcase(s, tc);
 	}
 	return s;

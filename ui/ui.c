@@ -382,6 +382,16 @@ static void tail_line(void *ctx, const char *line, size_t len)
 		ingest_line(u->in, line, len);
 }
 
+static void tail_lines(void *ctx, const char *buf, size_t len)
+{
+	struct ui *u = ctx;
+
+	if (u->pipe != NULL)
+		ingest_pipe_lines(u->pipe, buf, len);
+	else
+		ingest_buffer(u->in, buf, len, true);
+}
+
 static void tail_status(void *ctx, enum tail_status st, const char *path, const char *msg)
 {
 	struct ui *u = ctx;
@@ -1313,7 +1323,7 @@ int ui_run(const struct ui_opts *o)
 		rp.nfiles = nfiles;
 		u->rp = &rp;
 	} else {
-		struct tail_callbacks cb = { .line = tail_line, .status = tail_status, .ctx = u };
+		struct tail_callbacks cb = { .line = tail_line, .status = tail_status, .ctx = u, .lines = tail_lines };
 
 		if (load_static(u, files, nfiles, &live, &nlive) != 0) {
 			free(live);

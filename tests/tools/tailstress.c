@@ -2,7 +2,8 @@
  * tailstress DIR [ROTATIONS]: a writer process appends numbered lines at
  * full speed while a rotator process rotates the file ROTATIONS times
  * (default 1000), alternating rename+create and copytruncate; this process
- * follows it with tail.c and checks every number arrives once, in order.
+ * follows it with tail.c (taking runs of lines, as the UI and the follower
+ * do) and checks every number arrives once, in order.
  *
  * Making the count meaningful: logrotate itself loses the lines written
  * between its copy and its truncate. Here the rotator pauses the writer
@@ -79,6 +80,17 @@ static void on_line(void *ctx, const char *line, size_t len)
 	}
 	s->next = n + 1;
 	__atomic_store_n(&sh->readpos, s->next, __ATOMIC_RELEASE);
+}
+
+/* Runs of whole lines, as the UI and the follower take them. */
+static void on_lines(void *ctx, const char *buf, size_t len)
+{
+	while (len > 0) {
+		const char *nl = memchr(buf, '\n', len);
+		on_line(ctx, buf, (size_t)(nl - buf));
+		len -= (size_t)(nl + 1 - buf);
+		buf = nl + 1;
+	}
 }
 
 static void on_status(void *ctx, enum tail_status st, const char *p, const char *msg)
@@ -199,7 +211,7 @@ int main(int argc, char **argv)
 	int ctl[2], ack[2];
 	pid_t w, r;
 	struct st s = { 0 };
-	struct tail_callbacks cb = { on_line, on_status, &s };
+	struct tail_callbacks cb = { on_line, on_status, &s, on_lines };
 	struct tail *t;
 	struct tail_stats ts;
 	struct timespec a, b;
