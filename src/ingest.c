@@ -1013,6 +1013,14 @@ void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len)
 
 void ingest_pipe_lines(struct ingest_pipe *q, const char *buf, size_t len)
 {
+	if (len > 0 && buf[len - 1] != '\n') {
+		/* not as promised: a last line without its newline is a line, as ingest_buffer() takes it */
+		const char *nl = memrchr(buf, '\n', len);
+		size_t whole = nl != NULL ? (size_t)(nl + 1 - buf) : 0;
+		ingest_pipe_lines(q, buf, whole);
+		ingest_pipe_line(q, buf + whole, len - whole);
+		return;
+	}
 	while (len > 0) {
 		struct slot *b = pipe_open(q);
 		size_t room = SLOT_BYTES - b->rawlen, take = len;   /* an open batch is below SLOT_BYTES */

@@ -605,6 +605,10 @@ static bool trunc_check(struct tail *t, struct src *s)
 		return false;
 	bool copy = recover_copy(s);
 
+	/* no copy to finish it from: the unfinished line held is all there is of it (it must not
+	 * run into the first line of the new content) */
+	if (!copy)
+		flush_part(t, r);
 	r->off = 0;
 	r->headlen = 0;
 	t->st.truncations++;

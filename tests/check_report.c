@@ -272,6 +272,38 @@ static struct model *fed(const char *text, enum feed how)
 	return m;
 }
 
+/* A run handed in without its last newline: that last piece is a line, as ingest_buffer() takes it. */
+START_TEST(test_pipe_unfinished_run)
+{
+	const char *text =
+		"Nov 24 10:00:00 h internal-sftp[9]: session opened for local user u from [10.0.0.9]\n"
+		"Nov 24 10:00:01 h internal-sftp[9]: remove name \"/a\"\n"
+		"Nov 24 10:00:02 h internal-sftp[9]: remove name \"/b\"";
+	const char *more = "Nov 24 10:00:03 h internal-sftp[9]: remove name \"/c\"\n";
+	struct model *a = model_new(NULL), *b = model_new(NULL);
+	struct ingest *ia = ingest_new(a, NULL), *ib = ingest_new(b, NULL);
+	struct ingest_pipe *q;
+
+	setenv("SFTPTOP_THREADS", "2", 1);
+	q = ingest_pipe_new(ib);
+	ck_assert_ptr_nonnull(q);
+	ingest_buffer(ia, text, strlen(text), true);
+	ingest_buffer(ia, more, strlen(more), true);
+	ingest_pipe_lines(q, text, strlen(text));
+	ingest_pipe_lines(q, more, strlen(more));
+	ingest_pipe_flush(q);
+	ingest_pipe_free(q);
+	unsetenv("SFTPTOP_THREADS");
+	ck_assert_uint_eq(model_stats(a)->deletions, 3);
+	ck_assert_uint_eq(model_stats(b)->deletions, 3);
+	ck_assert_uint_eq(model_stats(b)->lines, model_stats(a)->lines);
+	ingest_free(ia);
+	ingest_free(ib);
+	model_free(a);
+	model_free(b);
+}
+END_TEST
+
 /* A year without a year: Feb 29 is not the year of the rest of February. */
 START_TEST(test_year_cache)
 {
@@ -481,6 +513,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, test_filters);
 	tcase_add_test(tc, test_threads_same);
 	tcase_add_loop_test(tc, test_pipe_same, 0, 2);
+	tcase_add_test(tc, test_pipe_unfinished_run);
 	tcase_add_test(tc, test_year_cache);
 	tcase_add_test(tc, test_hostile_names);
 	tcase_add_test(tc, test_json_astral);

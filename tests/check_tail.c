@@ -226,6 +226,25 @@ START_TEST(copytruncate)
 }
 END_TEST
 
+/* Truncated while a line was half written, no copy beside it: the half is a line of its own. */
+START_TEST(copytruncate_partial)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+
+	put(p("log"), "w", "l1\nhal");
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	pump(t, &c, "l1|", 500);
+	pump(t, &c, NULL, 30);       /* "hal" read and held */
+	ck_assert_int_eq(truncate(p("log"), 0), 0);
+	put(p("log"), "a", "m1\n");
+	pump(t, &c, "l1|hal|m1|", 1000);
+	ck_assert_str_eq(c.buf, "l1|hal|m1|");
+	ck_assert_int_eq(c.st[TS_TRUNCATED], 1);
+	tail_free(t);
+}
+END_TEST
+
 /* Truncated and rewritten past our offset before we looked: the first bytes differ. */
 START_TEST(copytruncate_regrown)
 {
@@ -408,6 +427,7 @@ Suite *suite_tail(void)
 		{ "rename_create", rename_create },
 		{ "old_quiet", old_quiet },
 		{ "copytruncate", copytruncate },
+		{ "copytruncate_partial", copytruncate_partial },
 		{ "copytruncate_regrown", copytruncate_regrown },
 		{ "copytruncate_recover", copytruncate_recover },
 		{ "delete_recreate_and_waiting", delete_recreate_and_waiting },
