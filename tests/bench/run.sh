@@ -5,9 +5,9 @@
 # made again only when missing or when genlog.c changed): 1M and 10M lines in
 # the traditional format, 1M in RFC 3339. Then, in one run on the same files
 # so that ratios hold on a noisy machine, each measurement pinned to one core
-# (taskset -c 0) and repeated (median of BENCH_RUNS runs; by default 7 on the
-# 1M-line files, where one burst of the shared machine can move a median of 3,
-# and 3 on the 10M-line file):
+# (taskset -c 0) and repeated in rounds, every tool once a round (median of
+# BENCH_RUNS rounds; by default 7 on the 1M-line files, where one burst of the
+# shared machine can move a median of 3, and 3 on the 10M-line file):
 #   sftptop to a complete model: --report=json --deletions > /dev/null, and the
 #     same with no report (--report=none / --count / --report=summary, whichever exists);
 #   wc -l, grep -c 'internal-sftp\[', tests/bench/sessions.awk with mawk,
@@ -71,28 +71,44 @@ for opt in --report=none --count --report=summary; do
 done
 
 # ---- measuring ----
-# measure NAME CMD...: runs it $runs times, sets M_WALL M_CPU M_RSS (medians; RSS in kB), M_OK
+# The tools take turns: each round runs every command once, and each median is
+# over the same rounds, so a slow spell of the shared machine weighs on every
+# tool of a file alike and the ratios between them hold (one tool measured
+# after another could land on two different spells).
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "" }'; }
-measure() {
-	name=$1; shift
-	: > "$D/runs.txt"
+# once K NAME PIN CMD...: one run of job K, appended to runs.K.txt (PIN: taskset words or "")
+once() {
+	k=$1; name=$2; p=$3; shift 3
+	# grep stops at the first match when its output is /dev/null: give the
+	# small-output tools a real file
+	case $name in grep|wc) out=$D/out.txt ;; *) out=/dev/null ;; esac
+	if ! "$T/benchrun" -r "$D/one.txt" -o "$out" -- $p "$@" 2> "$D/err.$k.txt"; then
+		# grep -c exits 1 when it counts 0; everything else must succeed
+		case $name in grep*) ;; *) echo "$name" >> "$D/failed.$k" ;; esac
+	fi
+	cat "$D/one.txt" >> "$D/runs.$k.txt"
+}
+# measured K: sets M_WALL M_CPU M_RSS (medians over the rounds; RSS in kB), M_OK
+measured() {
 	M_OK=1
-	i=0
-	while [ $i -lt "$runs" ]; do
-		# grep stops at the first match when its output is /dev/null: give the
-		# small-output tools a real file
-		case $name in grep|wc) out=$D/out.txt ;; *) out=/dev/null ;; esac
-		if ! "$T/benchrun" -r "$D/one.txt" -o "$out" -- $PIN "$@" 2> "$D/err.txt"; then
-			# grep -c exits 1 when it counts 0; everything else must succeed
-			case $name in grep*) ;; *) M_OK=0 ;; esac
-		fi
-		cat "$D/one.txt" >> "$D/runs.txt"
-		i=$((i + 1))
-	done
-	M_WALL=$(sed 's/.*wall=\([^ ]*\).*/\1/' "$D/runs.txt" | median)
-	M_CPU=$(sed 's/.*cpu=\([^ ]*\).*/\1/' "$D/runs.txt" | median)
-	M_RSS=$(sed 's/.*maxrss_kb=\([^ ]*\).*/\1/' "$D/runs.txt" | median)
-	[ "$M_OK" = 1 ] || { echo "bench: $name failed:" >&2; cat "$D/err.txt" >&2; }
+	[ -e "$D/failed.$1" ] && { M_OK=0; echo "bench: $(head -n 1 "$D/failed.$1") failed:" >&2; cat "$D/err.$1.txt" >&2; }
+	M_WALL=$(sed 's/.*wall=\([^ ]*\).*/\1/' "$D/runs.$1.txt" | median)
+	M_CPU=$(sed 's/.*cpu=\([^ ]*\).*/\1/' "$D/runs.$1.txt" | median)
+	M_RSS=$(sed 's/.*maxrss_kb=\([^ ]*\).*/\1/' "$D/runs.$1.txt" | median)
+}
+# One round on $log. sftptop on one core with one thread (a parser thread
+# pinned to the same core only adds switching), then with its default threads
+# on every core, not pinned (all parse, one builds the model); then the others.
+round() {
+	[ -n "$QUIET" ] && once 1 sftptop "$PIN" env SFTPTOP_THREADS=1 "$BIN" "$QUIET" "$log"
+	once 2 sftptop "$PIN" env SFTPTOP_THREADS=1 "$BIN" --report=json --deletions "$log"
+	[ -n "$QUIET" ] && once 3 sftptop "" "$BIN" "$QUIET" "$log"
+	once 4 sftptop "" "$BIN" --report=json --deletions "$log"
+	once 5 wc "$PIN" wc -l "$log"
+	once 6 grep "$PIN" grep -c 'internal-sftp\[' "$log"
+	have mawk && once 7 awk "$PIN" mawk -f tests/bench/sessions.awk "$log"
+	have lnav && once 8 lnav "$PIN" env HOME="$PWD/$D/lnav-home" lnav -n -c ';SELECT count(*) FROM syslog_log' "$log"
+	return 0
 }
 
 TABLE=$D/table.md
@@ -112,6 +128,7 @@ row() { # file lines bytes tool ref_wall (also notes "$F tool cpu rss ok" in val
 	}' >> "$D/rows.md"
 }
 
+mkdir -p "$D/lnav-home"
 for f in $FILES; do
 	F=$f
 	case $f in
@@ -124,43 +141,42 @@ for f in $FILES; do
 	cat "$log" > /dev/null                   # page cache: every tool reads it hot
 	label="$f ($(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }'))"
 	echo "bench: $label" >&2
+	rm -f "$D"/runs.*.txt "$D"/failed.* "$D"/err.*.txt
+	i=0
+	while [ $i -lt "$runs" ]; do
+		round
+		i=$((i + 1))
+	done
 
 	ref=0
-	# one core: one thread (a parser thread pinned to the same core only adds switching)
 	if [ -n "$QUIET" ]; then
-		measure sftptop env SFTPTOP_THREADS=1 "$BIN" "$QUIET" "$log"
+		measured 1
 		row "$label" "$n" "$bytes" "sftptop $QUIET" 0
 		ref=$M_WALL
 		rss_quiet=$M_RSS
 	fi
-	measure sftptop env SFTPTOP_THREADS=1 "$BIN" --report=json --deletions "$log"
+	measured 2
 	row "$label" "$n" "$bytes" "sftptop --report=json --deletions" 0
 	[ "$ref" = 0 ] && ref=$M_WALL
 	[ -n "$QUIET" ] || rss_quiet=$M_RSS
-	# the default: every CPU loads (all parse, one builds the model), not pinned
-	pin=$PIN
-	PIN=
 	if [ -n "$QUIET" ]; then
-		measure sftptop "$BIN" "$QUIET" "$log"
+		measured 3
 		row "$label" "$n" "$bytes" "sftptop $QUIET, all $NCPU cores" 0
 	fi
-	measure sftptop "$BIN" --report=json --deletions "$log"
+	measured 4
 	row "$label" "$n" "$bytes" "sftptop --report=json --deletions, all $NCPU cores" 0
-	PIN=$pin
-
-	measure wc wc -l "$log"
+	measured 5
 	row "$label" "$n" "$bytes" "wc -l" "$ref"
-	measure grep grep -c 'internal-sftp\[' "$log"
+	measured 6
 	row "$label" "$n" "$bytes" "grep -c 'internal-sftp\\['" "$ref"
 	if have mawk; then
-		measure awk mawk -f tests/bench/sessions.awk "$log"
+		measured 7
 		row "$label" "$n" "$bytes" "mawk -f sessions.awk" "$ref"
 	else
 		echo "| $label | mawk -f sessions.awk | not installed | | | | | |" >> "$D/rows.md"
 	fi
 	if have lnav; then
-		mkdir -p "$D/lnav-home"
-		measure lnav env HOME="$PWD/$D/lnav-home" lnav -n -c ';SELECT count(*) FROM syslog_log' "$log"
+		measured 8
 		row "$label" "$n" "$bytes" "lnav -n (count syslog_log)" "$ref"
 	else
 		echo "| $label | lnav | not installed | | | | | |" >> "$D/rows.md"
@@ -236,7 +252,7 @@ targets() {
 {
 	echo "Machine: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) CPUs;" \
 		"$(uname -sr); sftptop $(git rev-parse --short HEAD 2>/dev/null || echo '?');" \
-		"one core (${PIN:-not pinned}) unless said, median of ${RUNS:-7 runs (3 for 10M lines)}${RUNS:+ runs}, files in the page cache;" \
+		"one core (${PIN:-not pinned}) unless said, median of ${RUNS:-7 rounds (3 for 10M lines)}${RUNS:+ rounds} (every tool once a round), files in the page cache;" \
 		"MB = 10^6 bytes."
 	echo
 	cat "$D/rows.md"
@@ -252,5 +268,5 @@ targets() {
 		echo "| UI: $(basename "$UIBIG" .log) shows its first screen in < 1 s | | | ${UIFIRST} ms | $ok |"
 	fi
 } > "$TABLE"
-rm -f "$D/uiload.txt" "$D/rows.md" "$D/extra.md" "$D/vals.txt" "$D/out.txt" "$D/one.txt" "$D/runs.txt" "$D/err.txt"
+rm -f "$D/uiload.txt" "$D/rows.md" "$D/extra.md" "$D/vals.txt" "$D/out.txt" "$D/one.txt" "$D"/runs.*.txt "$D"/err.*.txt "$D"/failed.*
 cat "$TABLE"
