@@ -59,9 +59,11 @@ $(BIN): $(B)/src/main.o $(UI_OBJ) $(LIB)
 $(CHECK): $(TEST_OBJ) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(TEST_OBJ) $(LIB) $(CHECK_LIBS) $(PCRE_LIBS) $(ZLIB_LIBS) -lm -lpthread
 
+# tailorder runs the writer's steps inside the follower's fstat() (see the tool)
+$(B)/tools/tailorder: TOOL_LDFLAGS = -Wl,--wrap=fstat
 $(B)/tools/%: tests/tools/%.c $(LIB) config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PCRE_LIBS) $(ZLIB_LIBS) -lm -lpthread
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(TOOL_LDFLAGS) -o $@ $< $(LIB) $(PCRE_LIBS) $(ZLIB_LIBS) -lm -lpthread
 
 # The whole suite: unit tests, then every tests/t-*.sh (exit 77 = skipped).
 # tests/run.sh also builds and runs the sanitizer and valgrind passes.

@@ -233,7 +233,11 @@ static void note_head(struct rd *r, const char *p, size_t n, off_t at)
  * 0 when the budget stopped it, -1 on a read error.
  */
 /* Returns 0 when the budget ran out, 1 at the end, -1 on error; with one, 2 after one full block. */
-static int read_file_n(struct tail *t, struct rd *r, size_t *budget, bool one)
+/*
+ * Read r from its offset: 1 at its end (or at upto, when upto >= 0), 0 when
+ * the budget ran out, -1 on error; with one, 2 after each full block.
+ */
+static int read_file_n(struct tail *t, struct rd *r, size_t *budget, bool one, off_t upto)
 {
 	for (;;) {
 		size_t want = TAIL_BLOCK;
@@ -242,6 +246,12 @@ static int read_file_n(struct tail *t, struct rd *r, size_t *budget, bool one)
 			return 0;
 		if (want > *budget)
 			want = *budget;
+		if (upto >= 0) {
+			if (r->off >= upto)
+				return 1;
+			if ((off_t)want > upto - r->off)
+				want = (size_t)(upto - r->off);
+		}
 		ssize_t n = pread(r->fd, t->buf, want, r->off);
 
 		if (n < 0) {
@@ -266,7 +276,7 @@ static int read_file_n(struct tail *t, struct rd *r, size_t *budget, bool one)
 
 static int read_file(struct tail *t, struct rd *r, size_t *budget)
 {
-	return read_file_n(t, r, budget, false);
+	return read_file_n(t, r, budget, false, -1);
 }
 
 static const char *fs_remote_name(long type)
@@ -708,20 +718,27 @@ static void do_source(struct tail *t, struct src *s, size_t *budget)
 		 */
 		int rc;
 		struct stat cst;
+		off_t upto = -1;
 
 		/*
 		 * The new file has grown: its writer has moved on, so the olds
 		 * hold all they ever will. Lines it wrote to them after we last
 		 * saw their end come before the new file's: drain them again now.
+		 * And read the new file only as far as it was before that drain:
+		 * what it gained since may have been written after lines the
+		 * writer put in an old file while we drained (the next pass
+		 * drains the olds again, then reads on).
 		 */
-		if (s->nold > 0 && fstat(s->cur.fd, &cst) == 0 && cst.st_size > s->cur.off) {
-			for (size_t i = 0; i < s->nold; i++) {
-				rc = read_file(t, &s->old[i], budget);
-				if (rc == 0) {
-					s->work |= W_MORE;
-					return;
+		if (s->nold > 0 && fstat(s->cur.fd, &cst) == 0) {
+			upto = cst.st_size;
+			if (cst.st_size > s->cur.off)
+				for (size_t i = 0; i < s->nold; i++) {
+					rc = read_file(t, &s->old[i], budget);
+					if (rc == 0) {
+						s->work |= W_MORE;
+						return;
+					}
 				}
-			}
 		}
 		do {
 			/* a copy it left to read is an old file: read it first, on the next pass */
@@ -729,8 +746,10 @@ static void do_source(struct tail *t, struct src *s, size_t *budget)
 				s->work |= W_MORE;
 				return;
 			}
-			rc = read_file_n(t, &s->cur, budget, true);
+			rc = read_file_n(t, &s->cur, budget, true, upto);
 		} while (rc == 2);
+		if (rc == 1 && upto >= 0 && fstat(s->cur.fd, &cst) == 0 && cst.st_size > s->cur.off)
+			rc = 0;   /* more came meanwhile: another pass, olds first */
 		if (rc == 0) {
 			s->work |= W_MORE;
 			return;

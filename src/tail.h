@@ -25,7 +25,7 @@
  * tail_pending() is true and the caller should poll with timeout 0.
  *
  * Files are opened by name and read from offset 0 (the history), then
- * followed. What is handled (all without losing or repeating a line):
+ * followed. What is handled (without losing or repeating a line):
  *  - appends, also a line written in pieces: the incomplete tail is held
  *    until its newline arrives (or, for stdin, until EOF);
  *  - rename + create: the new file is read from 0, and the renamed old file
@@ -39,6 +39,15 @@
  *  - IN_Q_OVERFLOW: every source is re-checked by stat;
  *  - filesystems where inotify sees nothing (NFS, CIFS, FUSE...) or no
  *    inotify at all: a stat check every opts.poll_ms, said via status.
+ *
+ * What is not handled (each loses lines; none happens to a follower that
+ * runs while logrotate does its daily or hourly work):
+ *  - two rotations before the follower looks (it was stopped, say): the
+ *    file in between was never opened, and is not looked for;
+ *  - copytruncate: the lines written between logrotate's copy and its
+ *    truncate (lost for every reader); the unread rest when the copy is not
+ *    beside the file under a name rotated.c knows, or is compressed at once;
+ *  - a truncation that keeps a part already read hands that part out again.
  */
 #ifndef SFTPTOP_TAIL_H
 #define SFTPTOP_TAIL_H
