@@ -36,6 +36,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -388,9 +389,11 @@ int follow_run(const struct follow_opts *o)
 	signal(SIGPIPE, SIG_IGN);
 	model_set_hooks(o->m, &hooks);
 	f.printing = o->history;
-	for (size_t i = 0; i < o->nfiles; i++)
-		if (strcmp(o->files[i], "-") == 0)
+	for (size_t i = 0; i < o->nfiles; i++) {
+		struct stat st;
+		if (strcmp(o->files[i], "-") == 0 || (stat(o->files[i], &st) == 0 && S_ISFIFO(st.st_mode)))
 			f.printing = true;      /* a pipe has no history to skip */
+	}
 	if (o->rotated && load_rotated(o) != 0) {
 		model_set_hooks(o->m, NULL);
 		return 1;

@@ -313,6 +313,14 @@ int ingest_check_file(const char *path)
 
 	if (strcmp(path, "-") == 0)
 		return 0;
+	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/* not opened to look: a writer our open released could write and go, and our close
+		 * would throw its lines away before the real reader opens the pipe */
+		if (access(path, R_OK) == 0)
+			return 0;
+		complain(path, errno);
+		return -1;
+	}
 	fd = open_log(path, &st);
 	if (fd < 0)
 		return -1;

@@ -818,7 +818,7 @@ static struct src *src_add(struct tail *t, const char *name)
 	return s;
 }
 
-int tail_add_fd(struct tail *t, int fd, const char *name)
+static struct src *add_fd(struct tail *t, int fd, const char *name)
 {
 	struct stat st;
 	struct src *s = src_add(t, name);
@@ -828,6 +828,12 @@ int tail_add_fd(struct tail *t, int fd, const char *name)
 	s->cur.keep_fd = fd == 0;
 	s->regular_fd = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	s->readable = s->regular_fd;
+	return s;
+}
+
+int tail_add_fd(struct tail *t, int fd, const char *name)
+{
+	add_fd(t, fd, name);
 	return 0;
 }
 
@@ -837,6 +843,24 @@ int tail_add_file(struct tail *t, const char *path, const char **err)
 
 	if (strcmp(path, "-") == 0)
 		return tail_add_fd(t, 0, "standard input");
+	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/*
+		 * A named pipe (rsyslog's ompipe, say). Opened for writing too, so
+		 * the open does not wait for a writer (nor a signal behind it), and
+		 * a writer that goes away is not an end: it is followed as long as
+		 * we run. Nothing in it is history.
+		 */
+		int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+		if (fd < 0) {
+			snprintf(t->err, sizeof(t->err), "%s: %s", path, strerror(errno));
+			if (err != NULL)
+				*err = t->err;
+			return -1;
+		}
+		add_fd(t, fd, path)->caught_up = true;
+		return 0;
+	}
 	char *dir = dir_of(path);
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {

@@ -106,7 +106,8 @@ void tail_free(struct tail *t);
 /*
  * Follow a file by name. A file that does not exist yet is waited for
  * (TS_WAITING); a directory that does not exist is an error. "-" means
- * stdin. Returns 0, or -1 with a message in *err (static or in t).
+ * stdin. A named pipe is read as it comes (no history), across writers,
+ * for as long as the tail lives. Returns 0, or -1 with a message in *err (static or in t).
  */
 int tail_add_file(struct tail *t, const char *path, const char **err);
 /* Follow an already open fd (a pipe, stdin) until EOF; name is for messages.
