@@ -457,8 +457,14 @@ static bool open_cur(struct tail *t, struct src *s, bool initial)
 		s->cur.off = st.st_size;
 	if (!s->caught_up)
 		s->history = S_ISREG(st.st_mode) ? st.st_size : 0;
-	if (t->ifd >= 0)
+	if (t->ifd >= 0) {
 		s->cur.wd = inotify_add_watch(t->ifd, s->path, FILE_MASK);
+		/* no watch on the file (fs.inotify.max_user_watches reached, say): its
+		 * directory's watch does not see appends, so look on a timer */
+		if (s->cur.wd < 0)
+			set_polling(t, s, errno == ENOSPC ? "no inotify watch left (fs.inotify.max_user_watches)"
+			                                  : "inotify cannot watch the file");
+	}
 	s->work |= W_EV;
 	return true;
 }

@@ -37,8 +37,9 @@
  *  - delete and re-create, a file missing at start ("waiting for FILE"),
  *    the directory replaced, the path being a symlink that is re-pointed;
  *  - IN_Q_OVERFLOW: every source is re-checked by stat;
- *  - filesystems where inotify sees nothing (NFS, CIFS, FUSE...) or no
- *    inotify at all: a stat check every opts.poll_ms, said via status.
+ *  - filesystems where inotify sees nothing (NFS, CIFS, FUSE...), no
+ *    inotify at all, or no watch left for the file: a stat check every
+ *    opts.poll_ms, said via status.
  *
  * What is not handled (each loses lines; none happens to a follower that
  * runs while logrotate does its daily or hourly work):
