@@ -314,25 +314,30 @@ static char *dir_of(const char *path)
  * if that is a symlink, the directory holding the symlink; if path is a
  * symlink, the directory of its target.
  */
-static int wanted_dirs(const char *path, char **out)
+static int wanted_dirs(const char *path, char **out, bool *unresolved)
 {
 	int n = 0;
 	struct stat st;
 	char real[PATH_MAX];
 
+	*unresolved = false;
 	out[n++] = dir_of(path);
 	if (lstat(out[0], &st) == 0 && S_ISLNK(st.st_mode))
 		out[n++] = dir_of(out[0]);
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real) != NULL) {
-		char *d = dir_of(real);
-		bool dup = false;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (realpath(path, real) == NULL) {
+			*unresolved = true;   /* where it points is gone for now: no directory to watch */
+		} else {
+			char *d = dir_of(real);
+			bool dup = false;
 
-		for (int i = 0; i < n; i++)
-			dup |= strcmp(out[i], d) == 0;
-		if (dup)
-			free(d);
-		else
-			out[n++] = d;
+			for (int i = 0; i < n; i++)
+				dup |= strcmp(out[i], d) == 0;
+			if (dup)
+				free(d);
+			else
+				out[n++] = d;
+		}
 	}
 	return n;
 }
@@ -370,8 +375,8 @@ static bool dirs_update(struct tail *t, struct src *s)
 {
 	char *want[TAIL_MAX_DIRS];
 	struct stat st[TAIL_MAX_DIRS];
-	bool ok[TAIL_MAX_DIRS];
-	int n = wanted_dirs(s->path, want);
+	bool ok[TAIL_MAX_DIRS], unresolved;
+	int n = wanted_dirs(s->path, want, &unresolved);
 	bool same = n == s->ndirs, had = s->ndirs > 0;
 
 	for (int i = 0; i < n; i++) {
@@ -399,6 +404,8 @@ static bool dirs_update(struct tail *t, struct src *s)
 	}
 	if (s->dir_missing) {
 		set_polling(t, s, "its directory does not exist");
+	} else if (unresolved) {
+		set_polling(t, s, "the symlink points where nothing is (yet)");
 	} else if (s->dirs[0].wd < 0) {
 		set_polling(t, s, t->ifd < 0 ? "no inotify" : "cannot watch its directory");
 	} else {

@@ -35,7 +35,9 @@
  *  - copytruncate: size below our offset (or a different first line at the
  *    same place) means start again at 0; checked on every wake-up;
  *  - delete and re-create, a file missing at start ("waiting for FILE"),
- *    the directory replaced, the path being a symlink that is re-pointed;
+ *    the directory replaced, the path being a symlink that is re-pointed
+ *    or that points at nothing for a while (its directory rotated: then
+ *    looked at on a timer);
  *  - IN_Q_OVERFLOW: every source is re-checked by stat;
  *  - filesystems where inotify sees nothing (NFS, CIFS, FUSE...), no
  *    inotify at all, or no watch left for the file: a stat check every

@@ -341,6 +341,43 @@ START_TEST(symlink_changed)
 }
 END_TEST
 
+/*
+ * The path is a symlink into a directory that is rotated: renamed away (the
+ * writer lets go of the file in it), then made again with a new file. While
+ * the link points at nothing there is no directory to watch: it is looked at
+ * on a timer, so the new file is found.
+ */
+START_TEST(symlink_dir_rotated)
+{
+	struct coll c;
+	struct tail_opts o = { .poll_ms = 50 };
+	struct tail *t = mk(&c, &o);
+	FILE *w;
+
+	ck_assert_int_eq(mkdir(p("logs"), 0755), 0);
+	ck_assert_int_eq(mkdir(p("logs/current"), 0755), 0);
+	ck_assert_int_eq(mkdir(p("var"), 0755), 0);
+	put(p("logs/current/log"), "w", "a1\n");
+	ck_assert_int_eq(symlink("../logs/current/log", p("var/log")), 0);
+	ck_assert_int_eq(tail_add_file(t, p("var/log"), NULL), 0);
+	pump(t, &c, "a1|", 500);
+	w = fopen(p("logs/current/log"), "a");
+	ck_assert_ptr_nonnull(w);
+	fputs("a2\n", w);
+	fflush(w);
+	pump(t, &c, "a1|a2|", 1000);
+	ck_assert_int_eq(rename(p("logs/current"), p("logs/old")), 0);
+	ck_assert_int_eq(fclose(w), 0);
+	pump(t, &c, NULL, 100);
+	ck_assert_int_eq(mkdir(p("logs/current"), 0755), 0);
+	put(p("logs/current/log"), "w", "b1\n");
+	pump(t, &c, "a1|a2|b1|", 2000);
+	ck_assert_str_eq(c.buf, "a1|a2|b1|");
+	ck_assert_int_ge(c.st[TS_POLLING], 1);
+	tail_free(t);
+}
+END_TEST
+
 START_TEST(polling_fallback)
 {
 	struct coll c;
@@ -433,6 +470,7 @@ Suite *suite_tail(void)
 		{ "delete_recreate_and_waiting", delete_recreate_and_waiting },
 		{ "dir_replaced", dir_replaced },
 		{ "symlink_changed", symlink_changed },
+		{ "symlink_dir_rotated", symlink_dir_rotated },
 		{ "polling_fallback", polling_fallback },
 		{ "pipe_source", pipe_source },
 		{ "missing_dir", missing_dir },
