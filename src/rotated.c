@@ -57,7 +57,7 @@ static bool classify(const char *sfx, size_t n, struct cand *c)
 	}
 	if (sep != '.' && sep != '-' && sep != '_')
 		return false;
-	/* A date: 8 to 14 digits, or YYYY-MM-DD[-...] with dashes or underscores. */
+	/* A date: 8 to 20 digits (YYYYMMDD[HH[MM[SS]]], or with seconds since the epoch: -%Y%m%d-%s), dashes or underscores between. */
 	size_t d = 0;
 
 	for (size_t i = 0; i < m; i++) {
@@ -69,7 +69,7 @@ static bool classify(const char *sfx, size_t n, struct cand *c)
 			return false;
 		}
 	}
-	if (d < 8 || d > 14)
+	if (d < 8 || d > 20)
 		return false;
 	c->date[d] = '\0';
 	c->dated = 1;

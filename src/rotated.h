@@ -12,7 +12,7 @@
 /*
  * Given "/var/log/sftp.log", the regular files in /var/log named
  *   sftp.log.N, sftp.log.N.gz                       (numbered: higher N is older)
- *   sftp.log-YYYYMMDD[HH[MM[SS]]][.gz], sftp.log-YYYY-MM-DD[.gz],
+ *   sftp.log-YYYYMMDD[HH[MM[SS]]][.gz], sftp.log-YYYYMMDD-EPOCH[.gz], sftp.log-YYYY-MM-DD[.gz],
  *   sftp.log.YYYYMMDD[.gz], sftp.log_YYYYMMDD[.gz]  (dateext: sorted by date)
  * oldest first: dated ones, then numbered ones from the highest N down.
  * Other compressions (.bz2, .xz, .zst) are left out (only gzip is read).

@@ -37,6 +37,7 @@
 #define TAIL_BLOCK (256 * 1024)
 #define TAIL_HEAD 64                    /* first bytes kept to spot copytruncate */
 #define TAIL_MAX_PART (4 * 1024 * 1024) /* a "line" longer than this is cut */
+#define RECOVER_TRIES 4                 /* rotated names looked at for a copytruncate's copy */
 #define TAIL_MAX_DIRS 3
 
 #define FILE_MASK (IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
@@ -566,17 +567,25 @@ static bool recover_copy(struct src *s)
 {
 	bool found = false;
 	struct rd *r = &s->cur;
-	char **list, h[TAIL_HEAD];
-	size_t n = rotated_find(s->path, &list);
+	char **list, h[TAIL_HEAD], real[PATH_MAX];
+	/* logrotate rotates the file, not a symlink to it: its copy is beside the file */
+	size_t n = rotated_find(realpath(s->path, real) != NULL ? real : s->path, &list), tried = 0;
 
-	for (size_t i = n; i-- > 0;) {
+	/*
+	 * The copy is the newest rotated name, unless an older scheme left a
+	 * stale one that sorts after it (a sftp.log.1 beside dateext names): a
+	 * few of the newest are looked at, and the copy is the one that starts
+	 * with the bytes this file started with.
+	 */
+	for (size_t i = n; i-- > 0 && !found && tried < RECOVER_TRIES;) {
 		if (rotated_is_gz(list[i]))
 			continue;
+		tried++;
 		int fd = open(list[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		struct stat st;
 
 		if (fd < 0)
-			break;
+			continue;
 		if (fstat(fd, &st) == 0 && st.st_size >= r->off && r->headlen > 0 &&
 		    pread(fd, h, r->headlen, 0) == (ssize_t)r->headlen &&
 		    memcmp(h, r->head, r->headlen) == 0 &&
@@ -601,7 +610,6 @@ static bool recover_copy(struct src *s)
 		}
 		if (fd >= 0)
 			close(fd);
-		break;  /* only the newest is the copy */
 	}
 	rotated_free(list, n);
 	return found;

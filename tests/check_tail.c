@@ -281,6 +281,48 @@ START_TEST(copytruncate_recover)
 }
 END_TEST
 
+/*
+ * The same through the names logrotate leaves elsewhere: the log path a
+ * symlink (the copy is beside the real file), an epoch in the date
+ * (dateformat -%Y%m%d-%s), and a stale sftp.log.1 from before dateext,
+ * which sorts as the newest name but is not the copy.
+ */
+START_TEST(copytruncate_recover_names)
+{
+	static const struct { const char *copy, *stale; bool link; } cases[] = {
+		{ "real/log.1", NULL, true },
+		{ "real/log-20261124-1764000000", NULL, false },
+		{ "real/log-20261124", "real/log.1", false },
+	};
+	char cmd[1024];
+
+	ck_assert_int_eq(mkdir(p("real"), 0755), 0);
+	ck_assert_int_eq(symlink("real/log", p("link")), 0);
+	for (size_t k = 0; k < ARRAY_LEN(cases); k++) {
+		struct coll c;
+		struct tail *t = mk(&c, NULL);
+		char head[64];
+
+		snprintf(cmd, sizeof(cmd), "rm -f '%s'/real/log*", dir);
+		ck_assert_int_eq(system(cmd), 0);
+		if (cases[k].stale != NULL)
+			put(p(cases[k].stale), "w", "an older log, not the copy\n");
+		snprintf(head, sizeof(head), "case%zu c1\n", k);
+		put(p("real/log"), "w", head);
+		ck_assert_int_eq(tail_add_file(t, p(cases[k].link ? "link" : "real/log"), NULL), 0);
+		pump(t, &c, NULL, 200);
+		put(p("real/log"), "a", "c2\nc3\n");   /* written before the rotation, not read yet */
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && : > '%s'", p("real/log"), p(cases[k].copy), p("real/log"));
+		ck_assert_int_eq(system(cmd), 0);
+		put(p("real/log"), "a", "d1\n");
+		snprintf(head, sizeof(head), "case%zu c1|c2|c3|d1|", k);
+		pump(t, &c, head, 1000);
+		ck_assert_str_eq(c.buf, head);
+		tail_free(t);
+	}
+}
+END_TEST
+
 START_TEST(delete_recreate_and_waiting)
 {
 	struct coll c;
@@ -435,6 +477,7 @@ START_TEST(rotated_names)
 {
 	static const char *names[] = {
 		"log", "log.1", "log.2.gz", "log.10.gz", "log-20261124", "log-20261123.gz",
+		"log-20261124-1764000000", "log-2026112412345678901234",
 		"log.bak", "logx.1", "log.3.bz2", "other.1",
 	};
 	char **l;
@@ -443,12 +486,13 @@ START_TEST(rotated_names)
 	for (size_t i = 0; i < ARRAY_LEN(names); i++)
 		put(p(names[i]), "w", "");
 	n = rotated_find(p("log"), &l);
-	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(n, 6);
 	ck_assert_str_eq(l[0], p("log-20261123.gz"));
 	ck_assert_str_eq(l[1], p("log-20261124"));
-	ck_assert_str_eq(l[2], p("log.10.gz"));
-	ck_assert_str_eq(l[3], p("log.2.gz"));
-	ck_assert_str_eq(l[4], p("log.1"));
+	ck_assert_str_eq(l[2], p("log-20261124-1764000000"));   /* dateformat -%Y%m%d-%s */
+	ck_assert_str_eq(l[3], p("log.10.gz"));
+	ck_assert_str_eq(l[4], p("log.2.gz"));
+	ck_assert_str_eq(l[5], p("log.1"));
 	ck_assert(rotated_is_gz(l[0]));
 	rotated_free(l, n);
 }
@@ -467,6 +511,7 @@ Suite *suite_tail(void)
 		{ "copytruncate_partial", copytruncate_partial },
 		{ "copytruncate_regrown", copytruncate_regrown },
 		{ "copytruncate_recover", copytruncate_recover },
+		{ "copytruncate_recover_names", copytruncate_recover_names },
 		{ "delete_recreate_and_waiting", delete_recreate_and_waiting },
 		{ "dir_replaced", dir_replaced },
 		{ "symlink_changed", symlink_changed },
