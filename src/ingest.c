@@ -989,34 +989,30 @@ static struct slot *pipe_open(struct ingest_pipe *q)
 	return &q->slot[i];
 }
 
-static void pipe_append(struct ingest_pipe *q, struct slot *b, const char *p, size_t n)
+/* Put p[0..n) at the end of batch b, and a newline after it when asked; queue b once full. */
+static void pipe_append(struct ingest_pipe *q, struct slot *b, const char *p, size_t n, bool newline)
 {
-	if (b->rawlen + n > b->rawcap)
-		xgrow(&b->raw, &b->rawcap, b->rawlen + n, 1);
+	size_t need = b->rawlen + n + (newline ? 1 : 0);
+
+	if (need > b->rawcap)
+		xgrow(&b->raw, &b->rawcap, need, 1);
 	memcpy(b->raw + b->rawlen, p, n);
-	b->rawlen += n;
+	if (newline)
+		b->raw[b->rawlen + n] = '\n';
+	b->rawlen = need;
 	if (b->rawlen >= SLOT_BYTES)
 		pipe_queue(q);
 }
 
 void ingest_pipe_line(struct ingest_pipe *q, const char *line, size_t len)
 {
-	struct slot *b;
-
 	if (len > INGEST_MAX_LINE) {
 		/* rare: keep the order, and keep the line out of the batches */
 		ingest_pipe_flush(q);
 		ingest_line(q->in, line, len);
 		return;
 	}
-	b = pipe_open(q);
-	if (b->rawlen + len + 1 > b->rawcap)
-		xgrow(&b->raw, &b->rawcap, b->rawlen + len + 1, 1);
-	memcpy(b->raw + b->rawlen, line, len);
-	b->raw[b->rawlen + len] = '\n';
-	b->rawlen += len + 1;
-	if (b->rawlen >= SLOT_BYTES)
-		pipe_queue(q);
+	pipe_append(q, pipe_open(q), line, len, true);
 }
 
 void ingest_pipe_lines(struct ingest_pipe *q, const char *buf, size_t len)
@@ -1046,7 +1042,7 @@ void ingest_pipe_lines(struct ingest_pipe *q, const char *buf, size_t len)
 				take = nl != NULL ? (size_t)(nl + 1 - buf) : len;
 			}
 		}
-		pipe_append(q, b, buf, take);
+		pipe_append(q, b, buf, take, false);
 		buf += take;
 		len -= take;
 	}

@@ -230,11 +230,6 @@ static void note_head(struct rd *r, const char *p, size_t n, off_t at)
 }
 
 /*
- * Read r from its offset until EOF or *budget runs out. Returns 1 at EOF,
- * 0 when the budget stopped it, -1 on a read error.
- */
-/* Returns 0 when the budget ran out, 1 at the end, -1 on error; with one, 2 after one full block. */
-/*
  * Read r from its offset: 1 at its end (or at upto, when upto >= 0), 0 when
  * the budget ran out, -1 on error; with one, 2 after each full block.
  */

@@ -16,6 +16,7 @@
 
 #include "rotated.h"
 #include "tail.h"
+#include "tailrun.h"
 #include "util.h"
 
 struct coll {
@@ -46,12 +47,7 @@ static void on_lines(void *ctx, const char *buf, size_t len)
 	ck_assert_uint_gt(len, 0);
 	ck_assert_int_eq(buf[len - 1], '\n');
 	c->nruns++;
-	while (len > 0) {
-		const char *nl = memchr(buf, '\n', len);
-		on_line(ctx, buf, (size_t)(nl - buf));
-		len -= (size_t)(nl + 1 - buf);
-		buf = nl + 1;
-	}
+	tailrun_each(on_line, ctx, buf, len);
 }
 
 static void on_status(void *ctx, enum tail_status st, const char *path, const char *msg)

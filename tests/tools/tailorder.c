@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "tail.h"
+#include "../tailrun.h"
 
 int __real_fstat(int fd, struct stat *st);
 int __wrap_fstat(int fd, struct stat *st);
@@ -81,12 +82,7 @@ static void on_line(void *ctx, const char *line, size_t len)
 
 static void on_lines(void *ctx, const char *buf, size_t len)
 {
-	while (len > 0) {
-		const char *nl = memchr(buf, '\n', len);
-		on_line(ctx, buf, (size_t)(nl - buf));
-		len -= (size_t)(nl + 1 - buf);
-		buf = nl + 1;
-	}
+	tailrun_each(on_line, ctx, buf, len);
 }
 
 static void on_status(void *ctx, enum tail_status st, const char *path, const char *msg)

@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "tail.h"
+#include "../tailrun.h"
 
 struct shared {
 	long gen_start;         /* first line number written into the current file */
@@ -85,12 +86,7 @@ static void on_line(void *ctx, const char *line, size_t len)
 /* Runs of whole lines, as the UI and the follower take them. */
 static void on_lines(void *ctx, const char *buf, size_t len)
 {
-	while (len > 0) {
-		const char *nl = memchr(buf, '\n', len);
-		on_line(ctx, buf, (size_t)(nl - buf));
-		len -= (size_t)(nl + 1 - buf);
-		buf = nl + 1;
-	}
+	tailrun_each(on_line, ctx, buf, len);
 }
 
 static void on_status(void *ctx, enum tail_status st, const char *p, const char *msg)
