@@ -192,7 +192,8 @@ static void on_status(void *ctx, enum tail_status st, const char *path, const ch
 	struct fol *f = ctx;
 
 	(void)path;
-	if (st != TS_WAITING && st != TS_DELETED && st != TS_POLLING && st != TS_ERROR && st != TS_OVERFLOW)
+	if (st != TS_WAITING && st != TS_DELETED && st != TS_POLLING && st != TS_WATCHING && st != TS_ERROR &&
+	    st != TS_OVERFLOW)
 		return;         /* routine: opened, rotated, caught up... */
 	/* once running, the name is missing for a moment at every rotation (rename, then
 	 * create): say so only at start-up; a deletion is reported as TS_DELETED */

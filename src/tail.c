@@ -75,6 +75,7 @@ struct src {
 	char *name;             /* for messages */
 	bool is_fd, regular_fd, readable;
 	bool polling, waiting, told_waiting, dir_missing;
+	bool unresolved, remote;   /* the symlink points at nothing; on a file system inotify misses */
 	bool caught_up;
 	off_t history;          /* size when opened: caught up past this */
 	int work;               /* W_* */
@@ -388,6 +389,8 @@ static bool dirs_update(struct tail *t, struct src *s)
 	}
 	dirs_drop(t, s);
 	s->dir_missing = !ok[0];
+	s->unresolved = unresolved;
+	s->remote = false;
 	for (int i = 0; i < n; i++) {
 		struct dirwatch *d = &s->dirs[s->ndirs++];
 
@@ -413,6 +416,7 @@ static bool dirs_update(struct tail *t, struct src *s)
 		if (remote != NULL) {
 			char why[64];
 
+			s->remote = true;
 			snprintf(why, sizeof(why), "on %s, where inotify misses changes", remote);
 			set_polling(t, s, why);
 		}
@@ -472,8 +476,41 @@ static bool open_cur(struct tail *t, struct src *s, bool initial)
 	return true;
 }
 
+/*
+ * A source polls while something keeps inotify from watching it: its
+ * directory missing or unwatchable, its symlink pointing at nothing, no
+ * watch left for its file. Once none of that holds any more (the directory
+ * made, a watch freed), watch it again and stop the timer. Called right after
+ * the name was checked: cur, when open, is the file the name names.
+ */
+static void unpoll(struct tail *t, struct src *s)
+{
+	if (!s->polling || t->ifd < 0 || s->dir_missing || s->unresolved || s->remote || s->ndirs == 0 ||
+	    s->dirs[0].wd < 0)
+		return;
+	if (s->cur.fd >= 0 && s->cur.wd < 0) {
+		s->cur.wd = inotify_add_watch(t->ifd, s->path, FILE_MASK);
+		if (s->cur.wd < 0)
+			return;
+	}
+	s->polling = false;
+	t->any_polling = false;
+	for (size_t i = 0; i < t->nsrc; i++)
+		t->any_polling |= t->src[i]->polling;
+	t->st.polling = t->any_polling;
+	status(t, TS_WATCHING, s->path, "%s: watched by inotify again; no more checking on a timer", s->name);
+}
+
 /* Look at the name again: appeared, gone, replaced by another file. */
+static void ns_look(struct tail *t, struct src *s);
+
 static void ns_check(struct tail *t, struct src *s)
+{
+	ns_look(t, s);
+	unpoll(t, s);
+}
+
+static void ns_look(struct tail *t, struct src *s)
 {
 	struct stat st;
 	bool replaced = dirs_update(t, s);

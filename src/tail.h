@@ -41,7 +41,9 @@
  *  - IN_Q_OVERFLOW: every source is re-checked by stat;
  *  - filesystems where inotify sees nothing (NFS, CIFS, FUSE...), no
  *    inotify at all, or no watch left for the file: a stat check every
- *    opts.poll_ms, said via status.
+ *    opts.poll_ms, said via status (TS_POLLING); when what kept inotify
+ *    away is gone (a watch freed, the link or the directory back), inotify
+ *    again and the timer stopped (TS_WATCHING).
  *
  * What is not handled (each loses lines; none happens to a follower that
  * runs while logrotate does its daily or hourly work):
@@ -71,6 +73,7 @@ enum tail_status {
 	TS_REPLACED,      /* the directory or a symlink changed: re-opened */
 	TS_OVERFLOW,      /* inotify queue overflow: re-checked everything */
 	TS_POLLING,       /* inotify can't see changes here: stat on a timer */
+	TS_WATCHING,      /* what stopped inotify is gone: watched again, timer stopped */
 	TS_CAUGHT_UP,     /* reached the end of what existed when it was opened */
 	TS_EOF,           /* stdin / pipe ended */
 	TS_ERROR,         /* read or open error (msg says which) */

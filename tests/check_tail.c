@@ -383,12 +383,13 @@ END_TEST
  * The path is a symlink into a directory that is rotated: renamed away (the
  * writer lets go of the file in it), then made again with a new file. While
  * the link points at nothing there is no directory to watch: it is looked at
- * on a timer, so the new file is found.
+ * on a timer, so the new file is found. Then inotify watches it again and the
+ * timer stops.
  */
 START_TEST(symlink_dir_rotated)
 {
 	struct coll c;
-	struct tail_opts o = { .poll_ms = 50 };
+	struct tail_opts o = { .poll_ms = 50, .old_quiet_ms = 100 };
 	struct tail *t = mk(&c, &o);
 	FILE *w;
 
@@ -412,6 +413,12 @@ START_TEST(symlink_dir_rotated)
 	pump(t, &c, "a1|a2|b1|", 2000);
 	ck_assert_str_eq(c.buf, "a1|a2|b1|");
 	ck_assert_int_ge(c.st[TS_POLLING], 1);
+	ck_assert_int_eq(c.st[TS_WATCHING], 1);
+	pump(t, &c, NULL, 300);   /* the renamed file let go: no timer is left */
+	ck_assert_int_eq(tail_timeout_ms(t), -1);
+	put(p("logs/current/log"), "a", "b2\n");
+	pump(t, &c, "a1|a2|b1|b2|", 1000);
+	ck_assert_str_eq(c.buf, "a1|a2|b1|b2|");
 	tail_free(t);
 }
 END_TEST

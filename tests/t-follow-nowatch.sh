@@ -2,7 +2,8 @@
 # No inotify watch left for the new file after a rotation (the user's
 # fs.inotify.max_user_watches reached, here set to 2 in a user namespace):
 # the follower says so and checks the file on a timer, so lines appended to
-# the new file still arrive.
+# the new file still arrive; once a watch is free again, it watches the file
+# and stops the timer.
 set -u
 : "${SFTPTOP:=build/sftptop}"
 command -v unshare >/dev/null 2>&1 || { echo "SKIP: unshare missing (util-linux)"; exit 77; }
@@ -41,7 +42,17 @@ sleep 6
 gen 11 15 >> "$dir/sftp.log"
 wait_events 15 3 "appended once the renamed file was let go"
 grep -q "max_user_watches" "$dir/err" || fail "no word of the watch limit on stderr"
+# letting the renamed file go freed its watch: the new file gets it at the
+# next check, and the timer stops
+i=0
+until grep -q "watched by inotify again" "$dir/err"; do
+	i=$((i + 1))
+	[ $i -gt 60 ] && fail "the new file not watched again once a watch was free"
+	sleep 0.05
+done
+gen 16 20 >> "$dir/sftp.log"
+wait_events 20 3 "appended once watched again"
 kill "$pid"
 wait "$pid"
 pid=
-echo "no watch for the new file: said so, checked on a timer, 15 of 15 events"
+echo "no watch for the new file: said so, checked on a timer, watched again once a watch was free, 20 of 20 events"
