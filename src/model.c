@@ -1088,13 +1088,16 @@ static void add_one(struct model *m, const struct parse_result *r, int64_t wall,
 void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint8_t zone)
 {
 	m->stats.lines++;
-	if (wall > m->newest)
-		m->newest = wall;
-	if (wall < m->oldest)
-		m->oldest = wall;
 	switch (r->cls) {
 	case PC_SFTP:
 		m->stats.sftp_lines++;
+		/* only lines that reach sessions: a line merely counted (another program's, one
+		 * before --since) has no time here, and an oldest of 0 would defeat the scan's
+		 * short cut in model_maybe_compact() */
+		if (r->repeat > 0 && wall > m->newest)
+			m->newest = wall;
+		if (r->repeat > 0 && wall < m->oldest)
+			m->oldest = wall;
 		for (uint32_t i = 0; i < r->repeat; i++)
 			add_one(m, r, wall, zone);
 		break;
@@ -1423,6 +1426,7 @@ bool model_maybe_compact(struct model *m, bool force)
 	/* every session's last line is at least this old: none can have left the window (no scan) */
 	if (cutoff <= m->oldest)
 		return false;
+	m->stats.retention_scans++;
 	for (size_t s = 0; s < m->nsess; s++)
 		if (m->sess[s].state != SS_OPEN && m->sess[s].last < cutoff) {
 			drop_ev += m->sess[s].nevents;

@@ -145,6 +145,7 @@ struct model_stats {
 	uint64_t orphan_status;  /* "sent status" with no request to attach to */
 	uint64_t dropped_sessions;  /* sessions dropped by the retention window (--keep) */
 	uint64_t dropped_events;
+	uint64_t retention_scans;   /* times the --keep window's check looked at every session */
 };
 
 struct model_opts {

@@ -412,16 +412,20 @@ START_TEST(test_keep)
 	ck_assert_ptr_nonnull(text);
 	full = tu_model(text);
 	{
-		/* a day kept: no line is old enough to leave it (known without a scan) */
+		/* a day kept: no line is old enough to leave it (known without a scan, the
+		 * sshd and CRON lines among them notwithstanding) */
 		struct model *day = tu_model(text);
 		model_set_keep(day, 24 * 3600 * LTIME_US_PER_SEC);
+		ck_assert_uint_gt(model_stats(day)->foreign_lines, 0);
 		ck_assert(!model_maybe_compact(day, true));
+		ck_assert_uint_eq(model_stats(day)->retention_scans, 0);
 		ck_assert_uint_eq(model_nsessions(day), 12);
 		model_free(day);
 	}
 	/* the day ends at 18:15; with two hours kept only the two sessions never closed stay */
 	model_set_keep(full, 2 * 3600 * LTIME_US_PER_SEC);
 	ck_assert(model_maybe_compact(full, false));
+	ck_assert_uint_eq(model_stats(full)->retention_scans, 1);
 	ck_assert_uint_eq(model_nsessions(full), 2);
 	ck_assert_uint_eq(model_stats(full)->dropped_sessions, 10);
 	ck_assert_uint_eq(model_generation(full), 1);
