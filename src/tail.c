@@ -666,6 +666,9 @@ static bool trunc_check(struct tail *t, struct src *s)
 	}
 	if (!trunc)
 		return false;
+	/* the history being loaded ends where this file now ends, at the latest */
+	if (s->history > st.st_size)
+		s->history = st.st_size;
 	bool copy = recover_copy(s);
 
 	/* no copy to finish it from: the unfinished line held is all there is of it (it must not

@@ -257,6 +257,29 @@ START_TEST(copytruncate_regrown)
 }
 END_TEST
 
+/* Emptied while its history was still being read: the history is over at the new content's end. */
+START_TEST(copytruncate_during_history)
+{
+	struct coll c;
+	struct tail *t = mk(&c, NULL);
+	FILE *f = fopen(p("log"), "w");
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 3000; i++)
+		fprintf(f, "h%d\n", i);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(tail_add_file(t, p("log"), NULL), 0);
+	tail_read_some(t, 4096);
+	ck_assert(!tail_caught_up(t));
+	ck_assert_int_eq(truncate(p("log"), 0), 0);
+	put(p("log"), "a", "m1\n");
+	pump(t, &c, NULL, 300);
+	ck_assert(strstr(c.buf, "|m1|") != NULL);
+	ck_assert(tail_caught_up(t));
+	tail_free(t);
+}
+END_TEST
+
 /* Lines written after our last read but before the truncation are read from the copy. */
 START_TEST(copytruncate_recover)
 {
@@ -513,6 +536,7 @@ Suite *suite_tail(void)
 		{ "copytruncate", copytruncate },
 		{ "copytruncate_partial", copytruncate_partial },
 		{ "copytruncate_regrown", copytruncate_regrown },
+		{ "copytruncate_during_history", copytruncate_during_history },
 		{ "copytruncate_recover", copytruncate_recover },
 		{ "copytruncate_recover_names", copytruncate_recover_names },
 		{ "delete_recreate_and_waiting", delete_recreate_and_waiting },
