@@ -476,17 +476,50 @@ static bool open_cur(struct tail *t, struct src *s, bool initial)
 	return true;
 }
 
+/* Whether a name on the way to path, path itself included, is a symlink. */
+static bool path_has_link(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+	struct stat st;
+
+	if (n >= sizeof(buf))
+		return true;
+	memcpy(buf, path, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		bool link = lstat(buf, &st) == 0 && S_ISLNK(st.st_mode);
+		buf[i] = c;
+		if (link)
+			return true;
+	}
+	return false;
+}
+
 /*
  * A source polls while something keeps inotify from watching it: its
- * directory missing or unwatchable, its symlink pointing at nothing, no
- * watch left for its file. Once none of that holds any more (the directory
- * made, a watch freed), watch it again and stop the timer. Called right after
- * the name was checked: cur, when open, is the file the name names.
+ * directory missing or unwatchable, no watch left for its file. Once none of
+ * that holds any more (the directory made again, a watch freed), watch it
+ * again and stop the timer. Not when a symlink is on the way: it can be
+ * re-pointed, or what it points into renamed, with no event in a directory
+ * watched. Called right after the name was checked: cur, when open, is the
+ * file the name names.
  */
 static void unpoll(struct tail *t, struct src *s)
 {
-	if (!s->polling || t->ifd < 0 || s->dir_missing || s->unresolved || s->remote || s->ndirs == 0 ||
-	    s->dirs[0].wd < 0)
+	if (!s->polling || t->ifd < 0 || s->dir_missing || s->unresolved || s->remote || s->ndirs == 0)
+		return;
+	for (int i = 0; i < s->ndirs; i++)
+		if (s->dirs[i].wd < 0)
+			return;
+	/* a renamed file still read with no watch of its own is seen only by the timer */
+	for (size_t i = 0; i < s->nold; i++)
+		if (s->old[i].fd >= 0 && s->old[i].wd < 0)
+			return;
+	if (path_has_link(s->path))
 		return;
 	if (s->cur.fd >= 0 && s->cur.wd < 0) {
 		s->cur.wd = inotify_add_watch(t->ifd, s->path, FILE_MASK);

@@ -42,8 +42,8 @@
  *  - filesystems where inotify sees nothing (NFS, CIFS, FUSE...), no
  *    inotify at all, or no watch left for the file: a stat check every
  *    opts.poll_ms, said via status (TS_POLLING); when what kept inotify
- *    away is gone (a watch freed, the link or the directory back), inotify
- *    again and the timer stopped (TS_WATCHING).
+ *    away is gone (a watch freed, the directory back) and no symlink is on
+ *    the way, inotify again and the timer stopped (TS_WATCHING).
  *
  * What is not handled (each loses lines; none happens to a follower that
  * runs while logrotate does its daily or hourly work):

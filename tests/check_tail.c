@@ -406,8 +406,8 @@ END_TEST
  * The path is a symlink into a directory that is rotated: renamed away (the
  * writer lets go of the file in it), then made again with a new file. While
  * the link points at nothing there is no directory to watch: it is looked at
- * on a timer, so the new file is found. Then inotify watches it again and the
- * timer stops.
+ * on a timer, so the new file is found. The timer stays: a link can be
+ * re-pointed with no event in any directory watched.
  */
 START_TEST(symlink_dir_rotated)
 {
@@ -436,12 +436,44 @@ START_TEST(symlink_dir_rotated)
 	pump(t, &c, "a1|a2|b1|", 2000);
 	ck_assert_str_eq(c.buf, "a1|a2|b1|");
 	ck_assert_int_ge(c.st[TS_POLLING], 1);
-	ck_assert_int_eq(c.st[TS_WATCHING], 1);
-	pump(t, &c, NULL, 300);   /* the renamed file let go: no timer is left */
-	ck_assert_int_eq(tail_timeout_ms(t), -1);
+	pump(t, &c, NULL, 300);   /* the renamed file let go */
+	ck_assert_int_eq(c.st[TS_WATCHING], 0);
+	ck_assert_int_ge(tail_timeout_ms(t), 0);
 	put(p("logs/current/log"), "a", "b2\n");
 	pump(t, &c, "a1|a2|b1|b2|", 1000);
 	ck_assert_str_eq(c.buf, "a1|a2|b1|b2|");
+	tail_free(t);
+}
+END_TEST
+
+/*
+ * The log's directory renamed away and made again (no symlink on the way):
+ * looked at on a timer while it is missing, then watched by inotify again,
+ * the timer stopped once the renamed file is let go.
+ */
+START_TEST(dir_back_watched)
+{
+	struct coll c;
+	struct tail_opts o = { .poll_ms = 50, .old_quiet_ms = 100 };
+	struct tail *t = mk(&c, &o);
+
+	ck_assert_int_eq(mkdir(p("logs"), 0755), 0);
+	put(p("logs/log"), "w", "a1\n");
+	ck_assert_int_eq(tail_add_file(t, p("logs/log"), NULL), 0);
+	pump(t, &c, "a1|", 500);
+	ck_assert_int_eq(rename(p("logs"), p("logs.old")), 0);
+	pump(t, &c, NULL, 100);
+	ck_assert_int_ge(c.st[TS_POLLING], 1);
+	ck_assert_int_eq(mkdir(p("logs"), 0755), 0);
+	put(p("logs/log"), "w", "b1\n");
+	pump(t, &c, "a1|b1|", 2000);
+	ck_assert_str_eq(c.buf, "a1|b1|");
+	ck_assert_int_eq(c.st[TS_WATCHING], 1);
+	pump(t, &c, NULL, 300);   /* the renamed file let go: no timer is left */
+	ck_assert_int_eq(tail_timeout_ms(t), -1);
+	put(p("logs/log"), "a", "b2\n");
+	pump(t, &c, "a1|b1|b2|", 1000);
+	ck_assert_str_eq(c.buf, "a1|b1|b2|");
 	tail_free(t);
 }
 END_TEST
@@ -536,6 +568,7 @@ Suite *suite_tail(void)
 		{ "copytruncate", copytruncate },
 		{ "copytruncate_partial", copytruncate_partial },
 		{ "copytruncate_regrown", copytruncate_regrown },
+		{ "dir_back_watched", dir_back_watched },
 		{ "copytruncate_during_history", copytruncate_during_history },
 		{ "copytruncate_recover", copytruncate_recover },
 		{ "copytruncate_recover_names", copytruncate_recover_names },
