@@ -522,9 +522,18 @@ static void unpoll(struct tail *t, struct src *s)
 	if (path_has_link(s->path))
 		return;
 	if (s->cur.fd >= 0 && s->cur.wd < 0) {
-		s->cur.wd = inotify_add_watch(t->ifd, s->path, FILE_MASK);
-		if (s->cur.wd < 0)
+		struct stat st;
+		int wd = inotify_add_watch(t->ifd, s->path, FILE_MASK);
+
+		if (wd < 0)
 			return;
+		/* renamed between the look at the name and the watch: that watch is another file's */
+		if (stat(s->path, &st) != 0 || st.st_dev != s->cur.dev || st.st_ino != s->cur.ino) {
+			if (!wd_used(t, wd, &s->cur))
+				inotify_rm_watch(t->ifd, wd);
+			return;
+		}
+		s->cur.wd = wd;
 	}
 	s->polling = false;
 	t->any_polling = false;
