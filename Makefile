@@ -21,6 +21,21 @@ COMPDIR = $(PREFIX)/share/bash-completion/completions
 ALL_CFLAGS = $(CFLAGS) $(CFLAGS_EXTRA) -DSFTPTOP_VERSION='"$(VERSION)"' -Isrc $(PCRE_CFLAGS) $(ZLIB_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(LDFLAGS_EXTRA)
 
+# Profile-guided optimisation (PGO = 1 in config.mk when ./configure found the compiler
+# able; make PGO=0 builds without). The objects of src/ and ui/ are compiled with a
+# profile of the program loading logs that tests/pgo-train.sh generates (other seeds and
+# sizes than the benchmark's). The profile is taken from the same objects, instrumented,
+# built where the real ones go (GCC names a file's static functions after the object's
+# path: the two builds must agree on it), then deleted. Variants with CFLAGS_EXTRA
+# (sanitizers, the instrumented build itself) are built without.
+USE_PGO = $(if $(filter 1,$(PGO)),$(if $(strip $(CFLAGS_EXTRA)),0,1),0)
+PGO_PROF = $(abspath $(B))/pgo-profile
+PGO_STAMP = $(B)/pgo-profile.stamp
+ifeq ($(USE_PGO),1)
+PGO_CFLAGS = -fprofile-use=$(PGO_PROF) -fprofile-partial-training
+PGO_DEP = $(PGO_STAMP)
+endif
+
 LIB_SRC = $(filter-out src/main.c, $(wildcard src/*.c))
 UI_SRC = $(wildcard ui/*.c)
 TEST_SRC = $(wildcard tests/check_*.c)
@@ -37,13 +52,25 @@ CHECK = $(B)/check_sftptop
 
 all: $(BIN) $(TOOLS)
 
-$(B)/src/%.o: src/%.c $(wildcard src/*.h) config.mk
+$(B)/src/%.o: src/%.c $(wildcard src/*.h) config.mk $(PGO_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(PGO_CFLAGS) -c -o $@ $<
 
-$(B)/ui/%.o: ui/%.c $(wildcard ui/*.h src/*.h) config.mk
+$(B)/ui/%.o: ui/%.c $(wildcard ui/*.h src/*.h) config.mk $(PGO_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iui $(CURSES_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(PGO_CFLAGS) -Iui $(CURSES_CFLAGS) -c -o $@ $<
+
+# The profile, made again when a source of the program changes: the program and genlog
+# built instrumented, the training load, then their objects deleted for the real build.
+PGO_OBJ = $(B)/src/*.o $(B)/ui/*.o $(LIB) $(BIN) $(B)/tools/genlog
+$(PGO_STAMP): $(LIB_SRC) src/main.c $(UI_SRC) $(wildcard src/*.h ui/*.h) tests/tools/genlog.c \
+		tests/pgo-train.sh config.mk
+	rm -rf $(PGO_PROF) $(PGO_OBJ)
+	$(MAKE) --no-print-directory PGO=0 LDFLAGS_EXTRA=-fprofile-generate \
+		CFLAGS_EXTRA="-fprofile-generate=$(PGO_PROF) -fprofile-update=prefer-atomic" $(BIN) $(B)/tools/genlog
+	sh tests/pgo-train.sh $(BIN) $(B)/tools/genlog $(B)/pgo-train
+	rm -f $(PGO_OBJ)
+	@touch $@
 
 $(B)/tests/%.o: tests/%.c $(wildcard tests/*.h src/*.h) config.mk
 	@mkdir -p $(@D)
