@@ -13,6 +13,9 @@ $(error config.mk is missing: run ./configure first)
 endif
 
 B ?= build
+ifeq ($(strip $(B)),)
+$(error B is empty)
+endif
 DESTDIR ?=
 BINDIR = $(PREFIX)/bin
 MANDIR = $(PREFIX)/share/man/man1
@@ -31,8 +34,10 @@ ALL_LDFLAGS = $(LDFLAGS) $(LDFLAGS_EXTRA)
 USE_PGO = $(if $(filter 1,$(PGO)),$(if $(strip $(CFLAGS_EXTRA)),0,1),0)
 PGO_PROF = $(abspath $(B))/pgo-profile
 PGO_STAMP = $(B)/pgo-profile.stamp
+PGO_MARK = $(B)/pgo-instrumented
 ifeq ($(USE_PGO),1)
-PGO_CFLAGS = -fprofile-use=$(PGO_PROF) -fprofile-partial-training
+# a profile that is not there for a file (should not happen) warns, and stays a warning
+PGO_CFLAGS = -fprofile-use=$(PGO_PROF) -fprofile-partial-training -Wno-error=missing-profile
 PGO_DEP = $(PGO_STAMP)
 endif
 
@@ -50,6 +55,13 @@ LIB = $(B)/libsftptop.a
 BIN = $(B)/sftptop
 CHECK = $(B)/check_sftptop
 
+PGO_OBJ = $(B)/src/*.o $(B)/ui/*.o $(LIB) $(BIN) $(B)/tools/genlog
+ifeq ($(PGO_TRAINING),)
+ifneq ($(wildcard $(PGO_MARK)),)
+$(shell rm -f $(PGO_OBJ) $(PGO_MARK))
+endif
+endif
+
 all: $(BIN) $(TOOLS)
 
 $(B)/src/%.o: src/%.c $(wildcard src/*.h) config.mk $(PGO_DEP)
@@ -62,15 +74,18 @@ $(B)/ui/%.o: ui/%.c $(wildcard ui/*.h src/*.h) config.mk $(PGO_DEP)
 
 # The profile, made again when a source of the program changes: the program and genlog
 # built instrumented, the training load, then their objects deleted for the real build.
-PGO_OBJ = $(B)/src/*.o $(B)/ui/*.o $(LIB) $(BIN) $(B)/tools/genlog
+# The stamp is dated from the start (a source saved meanwhile makes it stale). While
+# instrumented objects exist, $(PGO_MARK) does: a make that finds it (the last one was
+# interrupted, or its training failed) deletes them before anything else.
 $(PGO_STAMP): $(LIB_SRC) src/main.c $(UI_SRC) $(wildcard src/*.h ui/*.h) tests/tools/genlog.c \
 		tests/pgo-train.sh config.mk
-	rm -rf $(PGO_PROF) $(PGO_OBJ)
-	$(MAKE) --no-print-directory PGO=0 LDFLAGS_EXTRA=-fprofile-generate \
+	rm -rf $(PGO_PROF) $(PGO_OBJ) $@
+	@mkdir -p $(B) && touch $@.new $(PGO_MARK)
+	$(MAKE) --no-print-directory PGO=0 PGO_TRAINING=1 LDFLAGS_EXTRA="$(LDFLAGS_EXTRA) -fprofile-generate" \
 		CFLAGS_EXTRA="-fprofile-generate=$(PGO_PROF) -fprofile-update=prefer-atomic" $(BIN) $(B)/tools/genlog
 	sh tests/pgo-train.sh $(BIN) $(B)/tools/genlog $(B)/pgo-train
-	rm -f $(PGO_OBJ)
-	@touch $@
+	rm -f $(PGO_OBJ) $(PGO_MARK)
+	@mv $@.new $@
 
 $(B)/tests/%.o: tests/%.c $(wildcard tests/*.h src/*.h) config.mk
 	@mkdir -p $(@D)
