@@ -124,6 +124,15 @@ static void pump(struct tail *t, struct coll *c, const char *want, int ms)
 	}
 }
 
+/* Whether the follower checks on a timer now (some source polls). */
+static bool polling(const struct tail *t)
+{
+	struct tail_stats ts;
+
+	tail_get_stats(t, &ts);
+	return ts.polling;
+}
+
 /* Loop run 0: lines one by one; run 1: with the lines callback too. */
 static struct tail *mk_runs(struct coll *c, const struct tail_opts *o, bool runs)
 {
@@ -446,11 +455,7 @@ START_TEST(symlink_dir_rotated)
 	pump(t, &c, NULL, 300);   /* the renamed file let go */
 	ck_assert_int_eq(c.st[TS_WATCHING], 0);
 	ck_assert_int_ge(tail_timeout_ms(t), 0);
-	{
-		struct tail_stats ts;
-		tail_get_stats(t, &ts);
-		ck_assert(ts.polling);
-	}
+	ck_assert(polling(t));
 	put(p("logs/current/log"), "a", "b2\n");
 	pump(t, &c, "a1|a2|b1|b2|", 1000);
 	ck_assert_str_eq(c.buf, "a1|a2|b1|b2|");
@@ -481,11 +486,7 @@ START_TEST(dir_back_watched)
 	pump(t, &c, "a1|b1|", 2000);
 	ck_assert_str_eq(c.buf, "a1|b1|");
 	ck_assert_int_eq(c.st[TS_WATCHING], 1);
-	{
-		struct tail_stats ts;
-		tail_get_stats(t, &ts);
-		ck_assert(!ts.polling);
-	}
+	ck_assert(!polling(t));
 	pump(t, &c, NULL, 300);   /* the renamed file let go: no timer is left */
 	ck_assert_int_eq(tail_timeout_ms(t), -1);
 	put(p("logs/log"), "a", "b2\n");
