@@ -1094,10 +1094,10 @@ void model_add(struct model *m, const struct parse_result *r, int64_t wall, uint
 		/* only lines that reach sessions: a line merely counted (another program's, one
 		 * before --since) has no time here, and an oldest of 0 would defeat the scan's
 		 * short cut in model_maybe_compact() */
-		if (r->repeat > 0 && wall > m->newest)
-			m->newest = wall;
-		if (r->repeat > 0 && wall < m->oldest)
-			m->oldest = wall;
+		if (r->repeat > 0) {
+			m->newest = wall > m->newest ? wall : m->newest;
+			m->oldest = wall < m->oldest ? wall : m->oldest;
+		}
 		for (uint32_t i = 0; i < r->repeat; i++)
 			add_one(m, r, wall, zone);
 		break;

@@ -75,7 +75,7 @@ struct src {
 	char *name;             /* for messages */
 	bool is_fd, regular_fd, readable;
 	bool polling, waiting, told_waiting, dir_missing;
-	bool unresolved, remote;   /* the symlink points at nothing; on a file system inotify misses */
+	bool remote;            /* on a file system where inotify misses changes */
 	bool caught_up;
 	off_t history;          /* size when opened: caught up past this */
 	int work;               /* W_* */
@@ -389,7 +389,6 @@ static bool dirs_update(struct tail *t, struct src *s)
 	}
 	dirs_drop(t, s);
 	s->dir_missing = !ok[0];
-	s->unresolved = unresolved;
 	s->remote = false;
 	for (int i = 0; i < n; i++) {
 		struct dirwatch *d = &s->dirs[s->ndirs++];
@@ -510,7 +509,7 @@ static bool path_has_link(const char *path)
  */
 static void unpoll(struct tail *t, struct src *s)
 {
-	if (!s->polling || t->ifd < 0 || s->dir_missing || s->unresolved || s->remote || s->ndirs == 0)
+	if (!s->polling || t->ifd < 0 || s->dir_missing || s->remote || s->ndirs == 0)
 		return;
 	for (int i = 0; i < s->ndirs; i++)
 		if (s->dirs[i].wd < 0)
@@ -544,15 +543,7 @@ static void unpoll(struct tail *t, struct src *s)
 }
 
 /* Look at the name again: appeared, gone, replaced by another file. */
-static void ns_look(struct tail *t, struct src *s);
-
 static void ns_check(struct tail *t, struct src *s)
-{
-	ns_look(t, s);
-	unpoll(t, s);
-}
-
-static void ns_look(struct tail *t, struct src *s)
 {
 	struct stat st;
 	bool replaced = dirs_update(t, s);
@@ -790,8 +781,10 @@ static void do_source(struct tail *t, struct src *s, size_t *budget)
 	int work = s->work;
 
 	s->work = 0;
-	if (work & W_NS)
+	if (work & W_NS) {
 		ns_check(t, s);
+		unpoll(t, s);
+	}
 	if (work & (W_EV | W_NS))
 		trunc_check(t, s);
 	/* Olds first: their lines were written before the new file's. */

@@ -7,7 +7,6 @@
 #include <check.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,14 +107,7 @@ static void pump(struct tail *t, struct coll *c, const char *want, int ms)
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (;;) {
-		struct pollfd pfd[8];
-		int n = tail_pollfds(t, pfd, 8), to = tail_pending(t) ? 0 : tail_timeout_ms(t);
-
-		if (to < 0 || to > 20)
-			to = 20;
-		poll(pfd, (nfds_t)n, to);
-		tail_dispatch(t, pfd, n);
-		tail_read_some(t, 1 << 20);
+		tailrun_step(t, 20);
 		if (want != NULL && strcmp(c->buf, want) == 0)
 			return;
 		clock_gettime(CLOCK_MONOTONIC, &b);
